@@ -1,0 +1,411 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Func, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .money import MoneyField
+
+nib_validator = RegexValidator(r"^\d{13}$", _("NIB harus 13 digit angka."))
+npwp_validator = RegexValidator(r"^(\d{15}|\d{16})$", _("NPWP harus 15 atau 16 digit angka."))
+phone_validator = RegexValidator(
+    r"^(\+62|0)\d{8,13}$", _("Nomor telepon tidak valid (contoh: 081234567890).")
+)
+
+
+class Kecamatan(models.Model):
+    """A district of the city (Kota Batu: Batu, Bumiaji, Junrejo)."""
+
+    code = models.CharField(_("kode"), max_length=20, unique=True)
+    name = models.CharField(_("nama"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+
+    def __str__(self):
+        return self.name
+
+
+class Kelurahan(models.Model):
+    """A desa or kelurahan inside a kecamatan."""
+
+    class Kind(models.TextChoices):
+        DESA = "desa", _("Desa")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="kelurahan_set")
+    code = models.CharField(_("kode"), max_length=20, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["kecamatan__name", "name"]
+        verbose_name = _("desa/kelurahan")
+        verbose_name_plural = _("desa/kelurahan")
+        constraints = [
+            models.UniqueConstraint(fields=["kecamatan", "name"], name="kelurahan_unique_name_per_kecamatan")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class Category(models.Model):
+    """A node of the product category tree (two or three levels deep)."""
+
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("induk"),
+    )
+    name = models.CharField(_("nama"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name_per_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:product_list") + f"?kategori={self.slug}"
+
+
+class VendorStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu verifikasi")
+    VERIFIED = "verified", _("Terverifikasi")
+    REJECTED = "rejected", _("Ditolak")
+    SUSPENDED = "suspended", _("Ditangguhkan")
+
+
+class BusinessScale(models.TextChoices):
+    MIKRO = "mikro", _("Mikro")
+    KECIL = "kecil", _("Kecil")
+    MENENGAH = "menengah", _("Menengah")
+    BESAR = "besar", _("Besar (non-UMKM)")
+
+
+UMK_SCALES = (BusinessScale.MIKRO, BusinessScale.KECIL)
+
+
+class VendorQuerySet(models.QuerySet):
+    def public(self):
+        """Vendors the public may see: verified and not suspended."""
+        return self.filter(status=VendorStatus.VERIFIED)
+
+
+class Vendor(models.Model):
+    """A local business (penyedia) that sells to the city's OPDs."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vendor", verbose_name=_("akun")
+    )
+    business_name = models.CharField(_("nama usaha"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    owner_name = models.CharField(_("nama pemilik"), max_length=150)
+    nib = models.CharField(_("NIB"), max_length=13, unique=True, validators=[nib_validator])
+    npwp = models.CharField(_("NPWP"), max_length=16, validators=[npwp_validator])
+    scale = models.CharField(_("skala usaha"), max_length=10, choices=BusinessScale.choices, db_index=True)
+    is_pkp = models.BooleanField(_("PKP (pengusaha kena pajak)"), default=False)
+    address = models.CharField(_("alamat"), max_length=255)
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="vendors", verbose_name=_("kecamatan")
+    )
+    kelurahan = models.ForeignKey(
+        Kelurahan, on_delete=models.PROTECT, related_name="vendors", verbose_name=_("desa/kelurahan")
+    )
+    phone = models.CharField(_("telepon"), max_length=20, validators=[phone_validator])
+    email = models.EmailField(_("email"))
+    bank_name = models.CharField(_("nama bank"), max_length=100)
+    bank_account_number = models.CharField(
+        _("nomor rekening"),
+        max_length=30,
+        validators=[RegexValidator(r"^\d{6,30}$", _("Nomor rekening hanya angka."))],
+    )
+    bank_account_name = models.CharField(_("nama pemilik rekening"), max_length=150)
+    description = models.TextField(_("tentang usaha"), blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=VendorStatus.choices, default=VendorStatus.PENDING, db_index=True
+    )
+    status_reason = models.TextField(_("alasan status"), blank=True)
+    # Domicile in the city is confirmed by BPBJ at verification, never ticked by the vendor.
+    is_local = models.BooleanField(_("lokal (dikonfirmasi BPBJ)"), default=False)
+    verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="verified_vendors",
+        verbose_name=_("diverifikasi oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = VendorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["business_name"]
+        verbose_name = _("penyedia")
+        verbose_name_plural = _("penyedia")
+        indexes = [
+            # BPBJ verification queue: pending vendors, oldest first.
+            models.Index(fields=["status", "created_at"], name="vendor_status_created_idx"),
+        ]
+
+    def __str__(self):
+        return self.business_name
+
+    def get_absolute_url(self):
+        return reverse("catalog:vendor_detail", args=[self.slug])
+
+    @property
+    def is_umk(self) -> bool:
+        return self.scale in UMK_SCALES
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == VendorStatus.VERIFIED
+
+
+class VendorDocument(models.Model):
+    """A supporting document of a vendor (halal, PIRT, SNI, TKDN certificate …)."""
+
+    class Kind(models.TextChoices):
+        HALAL = "halal", _("Sertifikat halal")
+        PIRT = "pirt", _("PIRT")
+        SNI = "sni", _("SNI")
+        TKDN = "tkdn", _("Sertifikat TKDN")
+        OTHER = "other", _("Lainnya")
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    number = models.CharField(_("nomor"), max_length=100, blank=True)
+    file = models.FileField(_("berkas"), upload_to="vendor-docs/%Y/%m/")
+    valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
+    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-uploaded_at"]
+        verbose_name = _("dokumen penyedia")
+        verbose_name_plural = _("dokumen penyedia")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.vendor}"
+
+
+class VendorEvent(models.Model):
+    """Append-only record of a vendor's status changes (who, when, why)."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=10, choices=VendorStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=VendorStatus.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("riwayat status penyedia")
+        verbose_name_plural = _("riwayat status penyedia")
+
+    def __str__(self):
+        return f"{self.vendor}: {self.from_status or '-'} → {self.to_status}"
+
+
+class ProductStatus(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    SUBMITTED = "submitted", _("Diajukan")
+    PUBLISHED = "published", _("Tayang")
+    REJECTED = "rejected", _("Ditolak")
+    INACTIVE = "inactive", _("Nonaktif")
+
+
+class SearchVectorOrNull(Func):
+    """The product's search vector on PostgreSQL; NULL on SQLite (which searches with LIKE)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+
+class ProductQuerySet(models.QuerySet):
+    def public(self):
+        """Only tayang products of verified (not suspended) vendors are ever public."""
+        return self.filter(status=ProductStatus.PUBLISHED, vendor__status=VendorStatus.VERIFIED)
+
+    def owned_by(self, vendor):
+        return self.filter(vendor=vendor)
+
+
+class Product(models.Model):
+    """A product (or service) a vendor offers to OPDs."""
+
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, related_name="products", verbose_name=_("penyedia")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("kategori")
+    )
+    name = models.CharField(_("nama produk"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220)
+    unit = models.CharField(_("satuan"), max_length=30, help_text=_("mis. pcs, kg, paket, box, orang"))
+    price = MoneyField(_("harga satuan (Rp)"), validators=[MinValueValidator(1)])
+    min_order = models.PositiveIntegerField(_("minimal pesan"), default=1, validators=[MinValueValidator(1)])
+    stock = models.PositiveIntegerField(_("stok"), default=0)
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("waktu kirim (hari)"), default=1, validators=[MaxValueValidator(365)]
+    )
+    description = models.TextField(_("deskripsi"), blank=True)
+    # [["Berat", "500 g"], ["Bahan", "Kain katun"]]: ordered key/value pairs.
+    specifications = models.JSONField(_("spesifikasi"), default=list, blank=True)
+    tkdn = models.DecimalField(
+        _("TKDN (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProductStatus.choices, default=ProductStatus.DRAFT, db_index=True
+    )
+    status_reason = models.TextField(_("alasan penolakan"), blank=True)
+    submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
+    published_at = models.DateTimeField(_("tayang sejak"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVectorOrNull(
+            SearchVector("name", weight="A", config="indonesian")
+            + SearchVector("description", weight="B", config="indonesian")
+        ),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+        editable=False,
+    )
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("produk")
+        verbose_name_plural = _("produk")
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=1), name="product_price_positive"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_non_negative"),
+            models.CheckConstraint(condition=Q(min_order__gte=1), name="product_min_order_positive"),
+            models.CheckConstraint(condition=Q(tkdn__gte=0, tkdn__lte=100), name="product_tkdn_0_100"),
+        ]
+        indexes = [
+            # Public catalogue: tayang products, newest first / by price.
+            models.Index(fields=["status", "-published_at"], name="product_status_published_idx"),
+            models.Index(fields=["status", "price"], name="product_status_price_idx"),
+            # Category pages.
+            models.Index(fields=["category", "status"], name="product_category_status_idx"),
+            # Vendor's own product list and curation queue.
+            models.Index(fields=["vendor", "status"], name="product_vendor_status_idx"),
+            models.Index(fields=["status", "submitted_at"], name="product_status_submitted_idx"),
+            # Minimum-TKDN filter.
+            models.Index(fields=["status", "tkdn"], name="product_status_tkdn_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:product_detail", args=[self.pk, self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == ProductStatus.PUBLISHED and self.vendor.status == VendorStatus.VERIFIED
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock >= self.min_order
+
+
+class ProductPhoto(models.Model):
+    """A re-encoded product photo with its catalogue thumbnail."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(
+        _("foto"), upload_to="products/%Y/%m/", width_field="width", height_field="height"
+    )
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="products/thumbs/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("foto produk")
+        verbose_name_plural = _("foto produk")
+
+    def __str__(self):
+        return f"{self.product} #{self.position}"
+
+
+class PriceHistory(models.Model):
+    """A price change of a tayang product: who, when, old and new price."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_history")
+    old_price = MoneyField(_("harga lama"))
+    new_price = MoneyField(_("harga baru"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    changed_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("riwayat harga")
+        verbose_name_plural = _("riwayat harga")
+
+    def __str__(self):
+        return f"{self.product}: {self.old_price} → {self.new_price}"
+
+
+class ProductEvent(models.Model):
+    """Append-only record of a product's status changes (submission, curation)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=10, choices=ProductStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=ProductStatus.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("riwayat status produk")
+        verbose_name_plural = _("riwayat status produk")
+
+    def __str__(self):
+        return f"{self.product}: {self.from_status or '-'} → {self.to_status}"
