@@ -4,6 +4,7 @@ Everything that differs between a laptop and production comes from the
 environment (django-environ); the defaults run the demo on SQLite.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -24,7 +25,11 @@ CITY_NAME = env("CITY_NAME", default="Kota Batu")
 AGENCY_NAME = env("AGENCY_NAME", default="BPBJ Setda Kota Batu")
 TARGET_PRODUCTS = env.int("TARGET_PRODUCTS", default=2500)
 TARGET_SPENDING = env.int("TARGET_SPENDING", default=105_000_000_000)
-TARGET_LOCAL_SHARE = env.float("TARGET_LOCAL_SHARE", default=40.0)
+TARGET_LOCAL_SHARE = Decimal(env("TARGET_LOCAL_SHARE", default="40"))
+
+# E-purchasing rules.
+PPN_RATE = Decimal(env("PPN_RATE", default="0.11"))  # applied to PKP vendors only
+MAX_NEGOTIATION_ROUNDS = env.int("MAX_NEGOTIATION_ROUNDS", default=3)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

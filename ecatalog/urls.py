@@ -10,6 +10,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include(auth_urlpatterns)),
     path("akun/beranda/", include("accounts.urls")),
+    path("pengadaan/", include("procurement.urls")),
+    path("indeks/", include("opd_scoring.urls")),
     path("", include("catalog.urls")),
 ]
 

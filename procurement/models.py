@@ -1,6 +1,11 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from catalog.money import MoneyField
 
 
 class OPD(models.Model):
@@ -22,6 +27,8 @@ class OPD(models.Model):
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices, default=Kind.DINAS)
     head_name = models.CharField(_("nama kepala"), max_length=150, blank=True)
     head_title = models.CharField(_("jabatan kepala"), max_length=150, blank=True)
+    # Orders above this total need PA/KPA approval before they reach the vendor; empty = never.
+    approval_threshold = MoneyField(_("batas persetujuan PA/KPA"), null=True, blank=True)
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
 
@@ -55,3 +62,434 @@ class OPDMember(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_position_display()} {self.opd}"
+
+
+class FundingSource(models.TextChoices):
+    APBD = "apbd", _("APBD")
+    APBD_P = "apbd_p", _("APBD Perubahan")
+    DAK = "dak", _("DAK")
+    BLUD = "blud", _("BLUD")
+    OTHER = "other", _("Lainnya")
+
+
+class ProcurementMethod(models.TextChoices):
+    E_PURCHASING = "e_purchasing", _("E-Purchasing")
+    DIRECT = "direct", _("Pengadaan Langsung")
+    TENDER = "tender", _("Tender")
+
+
+class Budget(models.Model):
+    """An OPD's goods/services budget (belanja barang/jasa) for one fiscal year.
+
+    Its pagu is the denominator of the 40% local-spending target.
+    """
+
+    opd = models.ForeignKey(OPD, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("OPD"))
+    fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"), db_index=True)
+    goods_services_pagu = MoneyField(_("pagu belanja barang/jasa"), validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["-fiscal_year", "opd__name"]
+        verbose_name = _("anggaran OPD")
+        verbose_name_plural = _("anggaran OPD")
+        constraints = [
+            models.UniqueConstraint(fields=["opd", "fiscal_year"], name="budget_unique_opd_year"),
+            models.CheckConstraint(condition=Q(goods_services_pagu__gte=0), name="budget_pagu_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.opd} {self.fiscal_year}"
+
+
+class RUPPackage(models.Model):
+    """A package of the yearly procurement plan (RUP) an order is placed against.
+
+    ``committed`` holds open (not yet paid) orders, ``spent`` paid ones; both are
+    changed only by conditional updates in services so the pagu can never be
+    exceeded, which the check constraint backs up.
+    """
+
+    opd = models.ForeignKey(OPD, on_delete=models.PROTECT, related_name="rup_packages", verbose_name=_("OPD"))
+    fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"))
+    kode_rup = models.CharField(_("kode RUP"), max_length=30, unique=True)
+    name = models.CharField(_("nama paket"), max_length=255)
+    pagu = MoneyField(_("pagu"), validators=[MinValueValidator(0)])
+    funding_source = models.CharField(
+        _("sumber dana"), max_length=10, choices=FundingSource.choices, default=FundingSource.APBD
+    )
+    method = models.CharField(
+        _("metode"), max_length=15, choices=ProcurementMethod.choices, default=ProcurementMethod.E_PURCHASING
+    )
+    committed = MoneyField(_("terikat (pesanan berjalan)"), default=0)
+    spent = MoneyField(_("terbayar"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-fiscal_year", "kode_rup"]
+        verbose_name = _("paket RUP")
+        verbose_name_plural = _("paket RUP")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(committed__gte=0, spent__gte=0), name="rup_amounts_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(pagu__gte=models.F("committed") + models.F("spent")), name="rup_within_pagu"
+            ),
+        ]
+        indexes = [
+            # Checkout: an OPD's e-purchasing packages of the year.
+            models.Index(fields=["opd", "fiscal_year", "method"], name="rup_opd_year_method_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kode_rup} – {self.name}"
+
+    @property
+    def remaining(self):
+        return self.pagu - self.committed - self.spent
+
+
+class CartItem(models.Model):
+    """A product in an OPD buyer's cart (one cart per user)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart_items")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(_("jumlah"), validators=[MinValueValidator(1)])
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("isi keranjang")
+        verbose_name_plural = _("isi keranjang")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="cart_unique_product_per_user"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="cart_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.product_id}"
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    PENDING_APPROVAL = "pending_approval", _("Menunggu persetujuan PA/KPA")
+    SENT = "sent", _("Dikirim ke penyedia")
+    NEGOTIATING = "negotiating", _("Negosiasi")
+    ACCEPTED = "accepted", _("Diterima penyedia")
+    SHIPPED = "shipped", _("Dikirim")
+    PARTIALLY_RECEIVED = "partially_received", _("Diterima sebagian")
+    RECEIVED = "received", _("Diterima OPD (BAST)")
+    PAID = "paid", _("Dibayar")
+    COMPLETED = "completed", _("Selesai")
+    REJECTED = "rejected", _("Ditolak penyedia")
+    CANCELLED = "cancelled", _("Dibatalkan")
+
+
+# Orders whose amount is held against the RUP package (committed) until paid.
+OPEN_STATUSES = (
+    OrderStatus.PENDING_APPROVAL,
+    OrderStatus.SENT,
+    OrderStatus.NEGOTIATING,
+    OrderStatus.ACCEPTED,
+    OrderStatus.SHIPPED,
+    OrderStatus.PARTIALLY_RECEIVED,
+    OrderStatus.RECEIVED,
+)
+# Orders the vendor has agreed to (stock reserved, Surat Pesanan issued).
+AGREED_STATUSES = (
+    OrderStatus.ACCEPTED,
+    OrderStatus.SHIPPED,
+    OrderStatus.PARTIALLY_RECEIVED,
+    OrderStatus.RECEIVED,
+    OrderStatus.PAID,
+    OrderStatus.COMPLETED,
+)
+PAID_STATUSES = (OrderStatus.PAID, OrderStatus.COMPLETED)
+ENDED_UNPAID_STATUSES = (OrderStatus.REJECTED, OrderStatus.CANCELLED)
+
+
+class Order(models.Model):
+    """One OPD's order from one vendor against one RUP package (e-purchasing)."""
+
+    number = models.CharField(_("nomor pesanan"), max_length=40, unique=True)
+    opd = models.ForeignKey(OPD, on_delete=models.PROTECT, related_name="orders", verbose_name=_("OPD"))
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="orders_placed",
+        verbose_name=_("pemesan"),
+    )
+    vendor = models.ForeignKey(
+        "catalog.Vendor", on_delete=models.PROTECT, related_name="orders", verbose_name=_("penyedia")
+    )
+    rup_package = models.ForeignKey(
+        RUPPackage, on_delete=models.PROTECT, related_name="orders", verbose_name=_("paket RUP")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT
+    )
+    # Same token twice (double click, retry) must not create a second set of orders.
+    checkout_token = models.CharField(max_length=64, blank=True)
+    delivery_address = models.TextField(_("alamat pengiriman"))
+    needed_by = models.DateField(_("dibutuhkan tanggal"))
+    note = models.TextField(_("catatan"), blank=True)
+
+    subtotal = MoneyField(_("subtotal"), default=0)
+    ppn_rate = models.DecimalField(_("tarif PPN"), max_digits=5, decimal_places=4, default=0)
+    ppn_amount = MoneyField(_("PPN"), default=0)
+    total = MoneyField(_("total"), default=0)
+
+    requires_approval = models.BooleanField(_("perlu persetujuan PA/KPA"), default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    negotiation_rounds = models.PositiveSmallIntegerField(_("putaran negosiasi"), default=0)
+    sp_number = models.CharField(_("nomor Surat Pesanan"), max_length=60, blank=True)
+    sp_sequence = models.PositiveIntegerField(null=True, blank=True)
+    shipping_note = models.TextField(_("catatan pengiriman"), blank=True)
+    delivery_note_file = models.FileField(_("surat jalan"), upload_to="delivery-notes/%Y/%m/", blank=True)
+    reason = models.TextField(_("alasan penolakan/pembatalan"), blank=True)
+
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(_("BAST lengkap"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("dibayar"), null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("pesanan")
+        verbose_name_plural = _("pesanan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opd", "fiscal_year", "sp_sequence"], name="order_unique_sp_per_opd_year"
+            ),
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_non_negative"),
+        ]
+        indexes = [
+            # OPD order list and scoring: an OPD's orders by status and date.
+            models.Index(fields=["opd", "status", "-created_at"], name="order_opd_status_idx"),
+            # Vendor inbox.
+            models.Index(fields=["vendor", "status", "-created_at"], name="order_vendor_status_idx"),
+            # Dashboard and scoring aggregate by year and paid date.
+            models.Index(fields=["fiscal_year", "status"], name="order_year_status_idx"),
+            models.Index(fields=["paid_at"], name="order_paid_at_idx"),
+            models.Index(fields=["buyer", "checkout_token"], name="order_buyer_token_idx"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("procurement:order_detail", args=[self.pk])
+
+
+class OrderLine(models.Model):
+    """A snapshot of one product on an order: it reads the same after the vendor edits the product."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="order_lines"
+    )
+    category = models.ForeignKey(
+        "catalog.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="order_lines"
+    )
+    product_name = models.CharField(_("nama produk"), max_length=200)
+    unit = models.CharField(_("satuan"), max_length=30)
+    catalog_unit_price = MoneyField(_("harga katalog"))
+    unit_price = MoneyField(_("harga satuan"))
+    quantity = models.PositiveIntegerField(_("jumlah"), validators=[MinValueValidator(1)])
+    received_quantity = models.PositiveIntegerField(_("jumlah diterima"), default=0)
+    line_total = MoneyField(_("jumlah harga"))
+    tkdn = models.DecimalField(_("TKDN (%)"), max_digits=5, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("baris pesanan")
+        verbose_name_plural = _("baris pesanan")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="orderline_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(received_quantity__lte=models.F("quantity")),
+                name="orderline_received_le_quantity",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} {self.unit} {self.product_name}"
+
+
+class NegotiationOffer(models.Model):
+    """One offer in a negotiation round (buyer proposal, vendor counter, acceptance, decline)."""
+
+    class Action(models.TextChoices):
+        PROPOSE = "propose", _("Usulan pembeli")
+        COUNTER = "counter", _("Penawaran balik penyedia")
+        ACCEPT = "accept", _("Disetujui")
+        DECLINE = "decline", _("Ditolak")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="offers")
+    round = models.PositiveSmallIntegerField(_("putaran"))
+    action = models.CharField(_("tindakan"), max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_role = models.CharField(_("peran"), max_length=20)
+    note = models.TextField(_("catatan"), blank=True)
+    proposed_total = MoneyField(_("total usulan"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("penawaran negosiasi")
+        verbose_name_plural = _("penawaran negosiasi")
+
+    def __str__(self):
+        return f"{self.order} #{self.round} {self.action}"
+
+
+class NegotiationOfferLine(models.Model):
+    """The unit price and quantity an offer proposes for one order line."""
+
+    offer = models.ForeignKey(NegotiationOffer, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="offer_lines")
+    unit_price = MoneyField(_("harga satuan"), validators=[MinValueValidator(1)])
+    quantity = models.PositiveIntegerField(_("jumlah"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("baris penawaran")
+        verbose_name_plural = _("baris penawaran")
+
+    def __str__(self):
+        return f"{self.order_line_id}: {self.quantity} × {self.unit_price}"
+
+
+class OrderEvent(models.Model):
+    """Append-only audit trail of an order: every transition and negotiation step.
+
+    Never updated or deleted: ``save`` refuses an existing row, ``delete``
+    refuses always, the admin is read-only, and on PostgreSQL a trigger
+    rejects UPDATE and DELETE.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_role = models.CharField(_("peran"), max_length=30)
+    from_status = models.CharField(_("dari"), max_length=20, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(_("ke"), max_length=20, choices=OrderStatus.choices)
+    note = models.TextField(_("catatan"), blank=True)
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("jejak audit pesanan")
+        verbose_name_plural = _("jejak audit pesanan")
+
+    def __str__(self):
+        return f"{self.order}: {self.from_status or '-'} → {self.to_status}"
+
+
+class Receipt(models.Model):
+    """A BAST (Berita Acara Serah Terima): what the OPD received, possibly partial."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="receipts")
+    number = models.CharField(_("nomor BAST"), max_length=60, unique=True)
+    received_on = models.DateField(_("tanggal terima"))
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("catatan"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("BAST")
+        verbose_name_plural = _("BAST")
+
+    def __str__(self):
+        return self.number
+
+
+class ReceiptLine(models.Model):
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="receipt_lines")
+    quantity = models.PositiveIntegerField(_("jumlah diterima"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("baris BAST")
+        verbose_name_plural = _("baris BAST")
+
+    def __str__(self):
+        return f"{self.receipt}: {self.quantity}"
+
+
+class Payment(models.Model):
+    """A bank transfer recorded by the OPD treasurer (no cash)."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    amount = MoneyField(_("jumlah"), validators=[MinValueValidator(1)])
+    paid_on = models.DateField(_("tanggal transfer"))
+    reference = models.CharField(_("nomor referensi transfer"), max_length=100)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        verbose_name = _("pembayaran")
+        verbose_name_plural = _("pembayaran")
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=1), name="payment_amount_positive")]
+
+    def __str__(self):
+        return f"{self.order} {self.reference}"
+
+
+class VendorRating(models.Model):
+    """The OPD's rating of the vendor after a completed order."""
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="rating")
+    vendor = models.ForeignKey("catalog.Vendor", on_delete=models.CASCADE, related_name="ratings")
+    score = models.PositiveSmallIntegerField(
+        _("nilai"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("komentar"), blank=True)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("penilaian penyedia")
+        verbose_name_plural = _("penilaian penyedia")
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_1_5")
+        ]
+
+    def __str__(self):
+        return f"{self.vendor}: {self.score}"
+
+
+class Notification(models.Model):
+    """An in-app notice to one user about a step that needs them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField(_("pesan"), max_length=255)
+    url = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"], name="notification_user_unread_idx")
+        ]
+
+    def __str__(self):
+        return self.message

@@ -1,0 +1,3 @@
+app_name = "opd_scoring"
+
+urlpatterns: list = []
