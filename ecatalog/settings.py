@@ -31,6 +31,11 @@ TARGET_LOCAL_SHARE = Decimal(env("TARGET_LOCAL_SHARE", default="40"))
 PPN_RATE = Decimal(env("PPN_RATE", default="0.11"))  # applied to PKP vendors only
 MAX_NEGOTIATION_ROUNDS = env.int("MAX_NEGOTIATION_ROUNDS", default=3)
 
+# Open data: OCDS ocid prefix (registered with the Open Contracting Partnership) and publisher.
+OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-ekl000")
+OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", default=AGENCY_NAME)
+OCDS_PUBLISH_OFFICIAL_NAMES = env.bool("OCDS_PUBLISH_OFFICIAL_NAMES", default=False)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -46,6 +51,7 @@ INSTALLED_APPS = [
     "catalog",
     "procurement",
     "opd_scoring",
+    "opendata",
 ]
 
 MIDDLEWARE = [
