@@ -1,16 +1,15 @@
-"""Placeholder routes (names used by the shared navigation); the scoring work replaces this file."""
+from django.urls import path, re_path
 
-from django.http import HttpResponse
-from django.urls import path
+from . import views
 
 app_name = "opd_scoring"
 
-
-def _todo(request, *args, **kwargs):
-    return HttpResponse("todo")
-
-
 urlpatterns = [
-    path("", _todo, name="dashboard"),
-    path("opd-saya/", _todo, name="my_opd"),
+    path("", views.dashboard, name="dashboard"),
+    path("opd-saya/", views.my_opd, name="my_opd"),
+    path("opd/<str:code>/", views.opd_detail, name="opd_detail"),
+    re_path(r"^unduh/peringkat\.(?P<fmt>csv|xlsx)$", views.ranking_download, name="ranking_download"),
+    re_path(
+        r"^unduh/transaksi\.(?P<fmt>csv|xlsx)$", views.transactions_download, name="transactions_download"
+    ),
 ]

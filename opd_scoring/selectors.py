@@ -1,0 +1,305 @@
+"""Reads for the dashboard, the OPD page and the downloads.
+
+The dashboard's numbers come from a fixed number of grouped queries and are
+cached per year; ``invalidate_dashboard_cache()`` drops them (signals call it
+when an order, product, budget or vendor is saved, ``publish_snapshot`` too).
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from catalog.models import UMK_SCALES, BusinessScale, Product
+from catalog.money import ZERO, to_rupiah
+from procurement.models import OPD, PAID_STATUSES, Budget, Order, OrderLine
+
+from .models import MONTH_NAMES, OPDScore, PeriodKind, ScoreSnapshot
+from .services import COMMITTED_STATUSES
+
+DASHBOARD_CACHE_TIMEOUT = 120  # seconds: the dashboard may lag a new order by at most this
+MIN_YEAR = 2020
+
+
+def current_year() -> int:
+    return timezone.localdate().year
+
+
+def selectable_years() -> list[int]:
+    return list(range(current_year() + 1, MIN_YEAR - 1, -1))
+
+
+def parse_year(raw) -> int:
+    """A year from the query string; anything odd falls back to this year (never a 500)."""
+    try:
+        year = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return current_year()
+    return year if MIN_YEAR <= year <= current_year() + 1 else current_year()
+
+
+def _cache_key(year: int) -> str:
+    return f"opd_scoring:dashboard:{year}"
+
+
+def invalidate_dashboard_cache(*args, **kwargs) -> None:
+    """Forget every year's cached dashboard (cheap: one delete_many, no query)."""
+    cache.delete_many([_cache_key(y) for y in range(MIN_YEAR, current_year() + 2)])
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def paid_orders_in_year(year: int):
+    """The orders whose payment counts as spending of the year (see services.py)."""
+    start, end = year_bounds(year)
+    return Order.objects.filter(status__in=PAID_STATUSES, paid_at__gte=start, paid_at__lt=end)
+
+
+def _pct(num, den) -> Decimal | None:
+    if not den:
+        return None
+    return (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.01"))
+
+
+def latest_published_snapshot(year: int | None = None) -> ScoreSnapshot | None:
+    """The newest published snapshot of the year, a whole-year one first."""
+    qs = ScoreSnapshot.objects.published().select_related("period", "scheme")
+    if year is not None:
+        qs = qs.filter(period__fiscal_year=year)
+    ordered = qs.order_by("-published_at", "-id")
+    return ordered.filter(period__kind=PeriodKind.YEAR).first() or ordered.first()
+
+
+def ranking_rows(snapshot: ScoreSnapshot) -> list[OPDScore]:
+    return list(snapshot.scores.select_related("opd").order_by("rank", "-paid_spending", "opd__name"))
+
+
+def dashboard_data(year: int) -> dict:
+    """Everything the public dashboard shows for a year, cached."""
+    key = _cache_key(year)
+    data = cache.get(key)
+    if data is None:
+        data = _build_dashboard(year)
+        cache.set(key, data, DASHBOARD_CACHE_TIMEOUT)
+    return data
+
+
+def _build_dashboard(year: int) -> dict:
+    paid = paid_orders_in_year(year)
+    totals = paid.aggregate(
+        paid=Coalesce(Sum("total"), ZERO),
+        local=Coalesce(Sum("total", filter=Q(vendor__is_local=True)), ZERO),
+        umk=Coalesce(Sum("total", filter=Q(vendor__scale__in=UMK_SCALES)), ZERO),
+        orders=Count("id"),
+        vendors=Count("vendor_id", distinct=True),
+        opds=Count("opd_id", distinct=True),
+    )
+    start, end = year_bounds(year)
+    committed = Order.objects.filter(
+        status__in=COMMITTED_STATUSES, accepted_at__gte=start, accepted_at__lt=end
+    ).aggregate(amount=Coalesce(Sum("total"), ZERO))["amount"]
+    pagu_total = Budget.objects.filter(fiscal_year=year).aggregate(
+        total=Coalesce(Sum("goods_services_pagu"), ZERO)
+    )["total"]
+    products = Product.objects.public().count()
+
+    by_month = {
+        (row["month"].month if row["month"] else 0): row
+        for row in paid.annotate(month=TruncMonth("paid_at"))
+        .values("month")
+        .annotate(amount=Sum("total"), local=Sum("total", filter=Q(vendor__is_local=True)))
+        .order_by("month")
+    }
+    monthly = [
+        {
+            "label": str(MONTH_NAMES[m - 1])[:3],
+            "month": str(MONTH_NAMES[m - 1]),
+            "total": to_rupiah(by_month.get(m, {}).get("amount")),
+            "local": to_rupiah(by_month.get(m, {}).get("local")),
+        }
+        for m in range(1, 13)
+    ]
+    scale_labels = dict(BusinessScale.choices)
+    scale_rows = {
+        r["vendor__scale"]: to_rupiah(r["amount"])
+        for r in paid.values("vendor__scale").annotate(amount=Sum("total"))
+    }
+    by_scale = [
+        {"label": str(scale_labels[s]), "total": scale_rows.get(s, ZERO)} for s in BusinessScale.values
+    ]
+    by_kecamatan = [
+        {"label": r["vendor__kecamatan__name"], "total": to_rupiah(r["amount"])}
+        for r in paid.values("vendor__kecamatan__name").annotate(amount=Sum("total")).order_by("-amount")
+    ]
+    top_categories = [
+        {"label": r["category__name"] or "–", "total": to_rupiah(r["amount"]), "orders": r["orders"]}
+        for r in OrderLine.objects.filter(order__in=paid)
+        .values("category__name")
+        .annotate(amount=Sum("line_total"), orders=Count("order_id", distinct=True))
+        .order_by("-amount")[:8]
+    ]
+    top_vendors = [
+        {
+            "label": r["vendor__business_name"],
+            "scale": str(scale_labels.get(r["vendor__scale"], "")),
+            "kecamatan": r["vendor__kecamatan__name"],
+            "is_local": r["vendor__is_local"],
+            "total": to_rupiah(r["amount"]),
+            "orders": r["orders"],
+        }
+        for r in paid.values(
+            "vendor_id",
+            "vendor__business_name",
+            "vendor__scale",
+            "vendor__kecamatan__name",
+            "vendor__is_local",
+        )
+        .annotate(amount=Sum("total"), orders=Count("id"))
+        .order_by("-amount", "vendor__business_name")[:10]
+    ]
+
+    snapshot = latest_published_snapshot(year)
+    ranking = []
+    if snapshot is not None:
+        ranking = [
+            {
+                "rank": s.rank,
+                "opd_id": s.opd_id,
+                "opd_code": s.opd.code,
+                "opd_name": s.opd.name,
+                "opd_short": str(s.opd),
+                "score": s.score,
+                "paid_spending": s.paid_spending,
+                "local_spending": s.local_spending,
+                "local_share": s.local_share,
+                "local_vendors": s.local_vendors,
+                "orders": s.orders,
+            }
+            for s in ranking_rows(snapshot)
+        ]
+
+    paid_total = to_rupiah(totals["paid"])
+    return {
+        "year": year,
+        "products": products,
+        "target_products": settings.TARGET_PRODUCTS,
+        "products_pct": _pct(products, settings.TARGET_PRODUCTS),
+        "paid_total": paid_total,
+        "committed_total": to_rupiah(committed),
+        "target_spending": Decimal(settings.TARGET_SPENDING),
+        "spending_pct": _pct(paid_total, settings.TARGET_SPENDING),
+        "local_total": to_rupiah(totals["local"]),
+        "umk_total": to_rupiah(totals["umk"]),
+        "pagu_total": to_rupiah(pagu_total),
+        "local_share": _pct(totals["local"], pagu_total),
+        "local_of_spending": _pct(totals["local"], paid_total),
+        "umk_of_spending": _pct(totals["umk"], paid_total),
+        "target_local_share": settings.TARGET_LOCAL_SHARE,
+        "orders": totals["orders"],
+        "vendors": totals["vendors"],
+        "opds": totals["opds"],
+        "monthly": monthly,
+        "by_scale": by_scale,
+        "by_kecamatan": by_kecamatan,
+        "top_categories": top_categories,
+        "top_vendors": top_vendors,
+        "snapshot": (
+            {
+                "id": snapshot.pk,
+                "period": str(snapshot.period),
+                "computed_at": snapshot.computed_at,
+                "published_at": snapshot.published_at,
+                "scheme": snapshot.scheme_config.get("name", ""),
+            }
+            if snapshot
+            else None
+        ),
+        "ranking": ranking,
+        "ranking_paid_total": sum((r["paid_spending"] for r in ranking), ZERO),
+        "built_at": timezone.now(),
+    }
+
+
+# --- OPD page ------------------------------------------------------------------------------------
+
+
+def opds_visible_to(user):
+    """OPDs whose detailed index page the user may open: BPBJ all, an OPD user only their own."""
+    if not user.is_authenticated:
+        return OPD.objects.none()
+    if user.is_bpbj:
+        return OPD.objects.all()
+    opd = user.opd
+    if opd is not None:
+        return OPD.objects.filter(pk=opd.pk)
+    return OPD.objects.none()
+
+
+def get_visible_opd(user, code: str) -> OPD:
+    try:
+        return opds_visible_to(user).get(code=code)
+    except OPD.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def opd_monthly_spending(opd: OPD, year: int) -> list[dict]:
+    rows = {
+        r["month"].month: r
+        for r in paid_orders_in_year(year)
+        .filter(opd=opd)
+        .annotate(month=TruncMonth("paid_at"))
+        .values("month")
+        .annotate(amount=Sum("total"), local=Sum("total", filter=Q(vendor__is_local=True)))
+        if r["month"]
+    }
+    return [
+        {
+            "label": str(MONTH_NAMES[m - 1])[:3],
+            "month": str(MONTH_NAMES[m - 1]),
+            "total": to_rupiah(rows.get(m, {}).get("amount")),
+            "local": to_rupiah(rows.get(m, {}).get("local")),
+        }
+        for m in range(1, 13)
+    ]
+
+
+def opd_score_history(opd: OPD, *, include_unpublished: bool) -> list[OPDScore]:
+    """The OPD's rows across snapshots (newest first): the trend of its score and rank."""
+    qs = OPDScore.objects.filter(opd=opd).select_related("snapshot__period")
+    if not include_unpublished:
+        qs = qs.filter(snapshot__is_published=True)
+    return list(qs.order_by("-snapshot__computed_at", "-snapshot_id")[:24])
+
+
+def transactions_for(snapshot: ScoreSnapshot):
+    """The paid orders behind a snapshot's spending: non-personal columns only.
+
+    No buyer names, addresses or bank accounts: vendors' business names are
+    already public in the catalogue.
+    """
+    from .services import period_bounds
+
+    start, end = period_bounds(snapshot.period)
+    return (
+        Order.objects.filter(status__in=PAID_STATUSES, paid_at__gte=start, paid_at__lt=end)
+        .order_by("paid_at", "id")
+        .values_list(
+            "number",
+            "opd__code",
+            "opd__name",
+            "vendor__business_name",
+            "vendor__scale",
+            "vendor__kecamatan__name",
+            "vendor__is_local",
+            "total",
+            "paid_at",
+        )
+    )
