@@ -1,0 +1,109 @@
+"""CSP and security headers, production cookies, upload limits and a clean `check --deploy`."""
+
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+BASE_DIR = Path(django_settings.BASE_DIR)
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "example.org",
+    "DJANGO_SETTINGS_MODULE": "ecatalog.settings",
+}
+
+
+def _production_env(**extra):
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_SSL_REDIRECT"}}
+    env.update(PRODUCTION_ENV)
+    env.update(extra)
+    return env
+
+
+@pytest.mark.django_db
+def test_every_response_has_csp_and_security_headers(client):
+    response = client.get("/tidak-ada/")
+    csp = response["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";") if part.strip())
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
+
+
+def test_no_template_needs_inline_script_forbidden_by_the_csp():
+    offenders = []
+    for template in BASE_DIR.glob("**/templates/**/*.html"):
+        if ".venv" in template.parts:
+            continue
+        text = template.read_text(encoding="utf-8")
+        if INLINE_HANDLER.search(text) or INLINE_SCRIPT.search(text):
+            offenders.append(str(template.relative_to(BASE_DIR)))
+    assert offenders == [], "inline JavaScript is blocked by the CSP; move it to static/js/"
+
+
+def test_upload_and_request_size_limits_are_set(settings):
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 10 * 1024 * 1024
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 5 * 1024 * 1024
+    assert settings.MAX_PHOTO_BYTES <= 5 * 1024 * 1024
+    assert settings.MAX_PHOTO_PIXELS <= 40_000_000
+
+
+@pytest.mark.django_db
+def test_oversized_form_post_is_refused_with_400(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post("/akun/masuk/", {"username": "x" * 5000, "password": "y"})
+    assert response.status_code == 400
+
+
+def test_production_settings_use_secure_cookies_and_https():
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({k: getattr(s, k) for k in ['DEBUG', 'SESSION_COOKIE_SECURE', "
+        "'CSRF_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', "
+        "'SECURE_HSTS_INCLUDE_SUBDOMAINS']}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    values = json.loads(out.stdout.strip().splitlines()[-1])
+    assert values["DEBUG"] is False
+    assert (
+        values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"] and values["SESSION_COOKIE_HTTPONLY"]
+    )
+    assert values["SECURE_SSL_REDIRECT"]
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000 and values["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
+
+
+@pytest.mark.slow
+def test_check_deploy_is_clean_with_production_environment():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)" in result.stdout
