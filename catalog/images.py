@@ -18,6 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 THUMB_SIZE = (360, 360)
 FULL_SIZE = (1600, 1600)
+DOCUMENT_SIZE = (2400, 2400)  # certificates stay readable
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
@@ -97,3 +98,19 @@ def validate_document(upload) -> None:
     if not head.startswith(b"%PDF-"):
         open_checked_image(upload)
         upload.seek(0)
+
+
+def process_document(upload) -> ContentFile:
+    """Validate a document and return it under a random name.
+
+    PDFs are stored as uploaded (``.pdf``); images are re-encoded as JPEG like
+    photos, which drops EXIF and anything appended to the image data.
+    """
+    validate_document(upload)
+    stem = uuid.uuid4().hex
+    upload.seek(0)
+    if upload.read(5) == b"%PDF-":
+        upload.seek(0)
+        return ContentFile(upload.read(), name=f"{stem}.pdf")
+    image = open_checked_image(upload)
+    return ContentFile(_encode(image, DOCUMENT_SIZE), name=f"{stem}.jpg")

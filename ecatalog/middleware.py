@@ -114,3 +114,19 @@ def server_error(request):
     if isinstance(exc, DATABASE_ERRORS):
         return database_unavailable(request)
     return render_error_page(500, request)
+
+
+class IndonesianByDefaultMiddleware:
+    """Indonesian unless the user picked another language with the switcher.
+
+    LocaleMiddleware would otherwise follow the browser's Accept-Language, and
+    many officials' phones and browsers are set to English; the choice made
+    with the footer switcher (the language cookie) still wins.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

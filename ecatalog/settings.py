@@ -66,6 +66,7 @@ MIDDLEWARE = [
     # Issue 5: public GET pages read from the replica when one is configured.
     "ecatalog.middleware.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ecatalog.middleware.IndonesianByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,10 +1,237 @@
-"""Placeholder until implemented."""
+"""BPBJ pages: vendor verification queue and product curation queue.
 
-from django.http import HttpResponse
+Lists are evaluated here with ``select_related``/``prefetch_related`` so the
+query count does not grow with the number of rows (tested).
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import bpbj_required
+
+from .. import services
+from ..forms import (
+    CurationFilterForm,
+    ReasonForm,
+    VendorQueueFilterForm,
+    VerifyVendorForm,
+    category_tree,
+    specifications_to_text,
+)
+from ..models import Category, Product, ProductPhoto, ProductStatus, Vendor, VendorStatus
+
+PAGE_SIZE = 20
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse("todo")
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
 
 
-vendor_queue = vendor_review = curation_queue = bulk_approve = product_review = _todo
+@bpbj_required
+def vendor_queue(request):
+    """Vendors to verify: pending ones first in line, oldest first; filter by status and search."""
+    params = request.GET.copy()
+    if "status" not in params:
+        params["status"] = VendorStatus.PENDING
+    filters = VendorQueueFilterForm(params)
+    vendors = Vendor.objects.select_related("kecamatan", "kelurahan").annotate(
+        document_count=Count("documents", distinct=True)
+    )
+    status = ""
+    if filters.is_valid():
+        status = filters.cleaned_data["status"]
+        if status:
+            vendors = vendors.filter(status=status)
+        q = filters.cleaned_data["q"].strip()
+        if q:
+            vendors = vendors.filter(
+                Q(business_name__icontains=q) | Q(nib__icontains=q) | Q(owner_name__icontains=q)
+            )
+    vendors = (
+        vendors.order_by("created_at", "id")
+        if status == VendorStatus.PENDING
+        else vendors.order_by("-updated_at", "-id")
+    )
+    page_obj = Paginator(vendors, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict(Vendor.objects.values_list("status").annotate(n=Count("id")).order_by())
+    context = {
+        "filters": filters,
+        "page_obj": page_obj,
+        "vendors": list(page_obj.object_list),
+        "status_tabs": [(value, label, counts.get(value, 0)) for value, label in VendorStatus.choices],
+        "current_status": status,
+    }
+    return render(request, "catalog/curation/vendor_queue.html", context)
+
+
+@bpbj_required
+def vendor_review(request, pk):
+    """One vendor: data and documents; verify (confirming "lokal"), reject, suspend or reinstate."""
+    vendor = get_object_or_404(
+        Vendor.objects.select_related("kecamatan", "kelurahan", "user", "verified_by"), pk=pk
+    )
+    verify_form = VerifyVendorForm(prefix="verify")
+    reason_form = ReasonForm(prefix="reason")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "verify":
+                verify_form = VerifyVendorForm(request.POST, prefix="verify")
+                if verify_form.is_valid():
+                    services.verify_vendor(
+                        vendor=vendor,
+                        by=request.user,
+                        is_local=verify_form.cleaned_data["is_local"],
+                        note=verify_form.cleaned_data["note"],
+                    )
+                    messages.success(request, _("Penyedia diverifikasi."))
+                    return redirect("catalog:vendor_review", pk=vendor.pk)
+            elif action in ("reject", "suspend"):
+                reason_form = ReasonForm(request.POST, prefix="reason")
+                if reason_form.is_valid():
+                    service = services.reject_vendor if action == "reject" else services.suspend_vendor
+                    service(vendor=vendor, by=request.user, reason=reason_form.cleaned_data["reason"])
+                    messages.success(
+                        request,
+                        _("Penyedia ditolak.") if action == "reject" else _("Penyedia ditangguhkan."),
+                    )
+                    return redirect("catalog:vendor_review", pk=vendor.pk)
+            elif action == "reinstate":
+                services.reinstate_vendor(vendor=vendor, by=request.user)
+                messages.success(request, _("Penyedia dipulihkan."))
+                return redirect("catalog:vendor_review", pk=vendor.pk)
+            else:
+                messages.error(request, _("Tindakan tidak dikenal."))
+        except services.CatalogError as exc:
+            messages.error(request, exc.message)
+            return redirect("catalog:vendor_review", pk=vendor.pk)
+    counts = dict(vendor.products.values_list("status").annotate(n=Count("id")).order_by())
+    context = {
+        "vendor": vendor,
+        "documents": list(vendor.documents.all()),
+        "events": list(vendor.events.select_related("actor")),
+        "product_counts": [(value, label, counts.get(value, 0)) for value, label in ProductStatus.choices],
+        "verify_form": verify_form,
+        "reason_form": reason_form,
+        "can_verify": vendor.status in (VendorStatus.PENDING, VendorStatus.REJECTED),
+        "can_reject": vendor.status == VendorStatus.PENDING,
+        "can_suspend": vendor.status == VendorStatus.VERIFIED,
+        "can_reinstate": vendor.status == VendorStatus.SUSPENDED,
+    }
+    return render(
+        request,
+        "catalog/curation/vendor_review.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _subtree_ids(category_id: int) -> list[int]:
+    ids, inside, root_depth = [], False, None
+    for category, depth in category_tree(Category.objects.only("id", "parent_id", "name", "position")):
+        if inside and depth <= root_depth:
+            break
+        if category.pk == category_id:
+            inside, root_depth = True, depth
+        if inside:
+            ids.append(category.pk)
+    return ids
+
+
+@bpbj_required
+def curation_queue(request):
+    """Submitted products, oldest first, filterable by category (with sub-categories) and vendor."""
+    filters = CurationFilterForm(request.GET or None)
+    products = (
+        Product.objects.filter(status=ProductStatus.SUBMITTED)
+        .select_related("vendor", "category")
+        .prefetch_related(Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id")))
+        .order_by("submitted_at", "id")
+    )
+    if filters.is_valid():
+        if filters.cleaned_data["category"]:
+            products = products.filter(category_id__in=_subtree_ids(filters.cleaned_data["category"]))
+        if filters.cleaned_data["vendor"]:
+            products = products.filter(vendor=filters.cleaned_data["vendor"])
+    page_obj = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page_obj": page_obj,
+        "products": list(page_obj.object_list),
+    }
+    return render(request, "catalog/curation/curation_queue.html", context)
+
+
+@bpbj_required
+@require_POST
+def bulk_approve(request):
+    """Publish the ticked products; the ones that cannot be published are listed with the reason."""
+    back = _safe_next(request, reverse("catalog:curation_queue"))
+    ids = [value for value in request.POST.getlist("ids") if value.isdigit()]
+    if not ids:
+        messages.warning(request, _("Pilih minimal satu produk."))
+        return redirect(back)
+    result = services.bulk_publish(product_ids=ids, by=request.user)
+    if result.published:
+        messages.success(request, _("%(n)s produk ditayangkan.") % {"n": len(result.published)})
+    for product, reason in result.skipped:
+        messages.error(request, f"{product.name}: {reason}")
+    return redirect(back)
+
+
+@bpbj_required
+def product_review(request, pk):
+    """One product: everything the vendor entered; approve (tayang) or reject with a reason."""
+    product = get_object_or_404(
+        Product.objects.select_related("vendor", "category", "category__parent"), pk=pk
+    )
+    reason_form = ReasonForm(prefix="reason")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.publish_product(product=product, by=request.user)
+                messages.success(request, _("Produk ditayangkan."))
+                return redirect(_safe_next(request, reverse("catalog:curation_queue")))
+            if action == "reject":
+                reason_form = ReasonForm(request.POST, prefix="reason")
+                if reason_form.is_valid():
+                    services.reject_product(
+                        product=product, by=request.user, reason=reason_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, _("Produk ditolak; alasan dikirim ke penyedia."))
+                    return redirect(_safe_next(request, reverse("catalog:curation_queue")))
+            else:
+                messages.error(request, _("Tindakan tidak dikenal."))
+        except services.CatalogError as exc:
+            messages.error(request, exc.message)
+            return redirect("catalog:product_review", pk=product.pk)
+    context = {
+        "product": product,
+        "vendor": product.vendor,
+        "photos": list(product.photos.all()),
+        "specifications": product.specifications or [],
+        "specifications_text": specifications_to_text(product.specifications),
+        "events": list(product.events.select_related("actor")),
+        "price_history": list(product.price_history.select_related("changed_by")),
+        "reason_form": reason_form,
+        "can_curate": product.status == ProductStatus.SUBMITTED,
+        "next": _safe_next(request, ""),
+    }
+    return render(
+        request,
+        "catalog/curation/product_review.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )

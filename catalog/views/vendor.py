@@ -1,12 +1,323 @@
-"""Placeholder until implemented."""
+"""Vendor (penyedia) pages: registration, profile, documents, products, photos, import.
 
-from django.http import HttpResponse
+Thin views: parse the request, call a service, render. Every object is loaded
+through the logged-in vendor's own queryset, so another vendor's id is a 404.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import vendor_required
+
+from .. import importers, services
+from ..forms import (
+    ImportForm,
+    PhotoUploadForm,
+    ProductForm,
+    ProductStatusFilterForm,
+    VendorDocumentForm,
+    VendorProfileForm,
+    VendorRegistrationForm,
+)
+from ..models import Product, ProductStatus, VendorDocument, VendorStatus
+
+PAGE_SIZE = 20
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse("todo")
+def _own_product(request, pk) -> Product:
+    return get_object_or_404(
+        Product.objects.owned_by(request.user.vendor_profile).select_related("category", "vendor"), pk=pk
+    )
 
 
-register = home = profile_edit = documents = document_delete = product_list = product_create = _todo
-product_import = import_template = product_edit = product_photos = photo_delete = _todo
-product_submit = product_deactivate = _todo
+def _error_text(exc) -> str:
+    if isinstance(exc, services.CatalogError):
+        return exc.message
+    return " ".join(exc.messages)
+
+
+def register(request):
+    """Anonymous self-registration: account + business in one go, then logged in as pending."""
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    form = VendorRegistrationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vendor = services.register_vendor(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                vendor_data=form.profile_data(),
+                documents=form.documents(),
+            )
+        except services.CatalogError as exc:
+            form.add_error(None, exc.message)
+        else:
+            login(request, vendor.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _(
+                    "Pendaftaran berhasil. BPBJ akan memverifikasi data usaha Anda; status terlihat di halaman ini."
+                ),
+            )
+            return redirect("catalog:vendor_home")
+    return render(request, "catalog/vendor/register.html", {"form": form})
+
+
+@vendor_required
+def home(request):
+    """The vendor's own page: status (with reason), product counts per status, documents."""
+    vendor = request.user.vendor_profile
+    counts = dict(Product.objects.owned_by(vendor).values_list("status").annotate(n=Count("id")).order_by())
+    status_counts = [(value, label, counts.get(value, 0)) for value, label in ProductStatus.choices]
+    context = {
+        "vendor": vendor,
+        "status_counts": status_counts,
+        "total_products": sum(counts.values()),
+        "documents": list(vendor.documents.all()),
+        "events": list(vendor.events.select_related("actor")[:5]),
+    }
+    return render(request, "catalog/vendor/home.html", context)
+
+
+@vendor_required
+def profile_edit(request):
+    vendor = request.user.vendor_profile
+    form = VendorProfileForm(request.POST or None, instance=vendor)
+    if request.method == "POST" and form.is_valid():
+        was_rejected = vendor.status == VendorStatus.REJECTED
+        try:
+            services.update_vendor_profile(vendor=vendor, data=form.profile_data(), by=request.user)
+        except services.CatalogError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if was_rejected:
+                messages.success(request, _("Profil disimpan dan diajukan ulang untuk verifikasi."))
+            else:
+                messages.success(request, _("Profil usaha disimpan."))
+            return redirect("catalog:vendor_home")
+    return render(request, "catalog/vendor/profile_form.html", {"form": form, "vendor": vendor})
+
+
+@vendor_required
+def documents(request):
+    vendor = request.user.vendor_profile
+    form = VendorDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_document(
+                vendor=vendor,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                number=form.cleaned_data["number"],
+                valid_until=form.cleaned_data["valid_until"],
+                by=request.user,
+            )
+        except (services.CatalogError, ValidationError) as exc:
+            form.add_error("file", _error_text(exc))
+        else:
+            messages.success(request, _("Dokumen diunggah."))
+            return redirect("catalog:vendor_documents")
+    context = {"form": form, "vendor": vendor, "documents": list(vendor.documents.all())}
+    return render(request, "catalog/vendor/documents.html", context)
+
+
+@vendor_required
+@require_POST
+def document_delete(request, pk):
+    document = get_object_or_404(VendorDocument, pk=pk, vendor=request.user.vendor_profile)
+    services.delete_document(document=document, by=request.user)
+    messages.success(request, _("Dokumen dihapus."))
+    return redirect("catalog:vendor_documents")
+
+
+@vendor_required
+def product_list(request):
+    vendor = request.user.vendor_profile
+    filters = ProductStatusFilterForm(request.GET or None)
+    products = Product.objects.owned_by(vendor).select_related("category").order_by("-updated_at", "-id")
+    if filters.is_valid():
+        if filters.cleaned_data["status"]:
+            products = products.filter(status=filters.cleaned_data["status"])
+        if filters.cleaned_data["q"]:
+            products = products.filter(name__icontains=filters.cleaned_data["q"])
+    products = products.annotate(photo_count=Count("photos"))
+    page_obj = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "vendor": vendor,
+        "filters": filters,
+        "page_obj": page_obj,
+        "products": list(page_obj.object_list),
+        "can_create": vendor.is_verified,
+    }
+    return render(request, "catalog/vendor/product_list.html", context)
+
+
+@vendor_required
+def product_create(request):
+    vendor = request.user.vendor_profile
+    if not vendor.is_verified:
+        return render(request, "catalog/vendor/not_verified.html", {"vendor": vendor}, status=403)
+    form = ProductForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = services.create_product(vendor=vendor, data=form.product_data(), by=request.user)
+        except services.CatalogError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("Produk disimpan sebagai draf. Tambahkan foto, lalu ajukan untuk kurasi.")
+            )
+            return redirect("catalog:product_photos", pk=product.pk)
+    return render(request, "catalog/vendor/product_form.html", {"form": form, "vendor": vendor})
+
+
+@vendor_required
+def product_edit(request, pk):
+    product = _own_product(request, pk)
+    form = ProductForm(request.POST or None, instance=product)
+    if request.method == "POST" and form.is_valid():
+        was_published = product.status == ProductStatus.PUBLISHED
+        try:
+            updated = services.update_product(product=product, data=form.product_data(), by=request.user)
+        except (services.CatalogError, ValidationError) as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            if was_published and updated.status == ProductStatus.SUBMITTED:
+                messages.warning(
+                    request, _("Perubahan disimpan. Produk diajukan ulang dan menunggu kurasi BPBJ.")
+                )
+            else:
+                messages.success(request, _("Perubahan disimpan."))
+            return redirect("catalog:product_edit", pk=product.pk)
+    context = {
+        "form": form,
+        "product": product,
+        "vendor": product.vendor,
+        "photos": list(product.photos.all()),
+        "events": list(product.events.select_related("actor")[:10]),
+        "price_history": list(product.price_history.select_related("changed_by")[:10]),
+        "max_photos": settings.MAX_PHOTOS_PER_PRODUCT,
+    }
+    return render(request, "catalog/vendor/product_form.html", context)
+
+
+@vendor_required
+def product_photos(request, pk):
+    product = _own_product(request, pk)
+    form = PhotoUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_photo(product=product, upload=form.cleaned_data["photo"], by=request.user)
+        except (services.CatalogError, ValidationError) as exc:
+            form.add_error("photo", _error_text(exc))
+        else:
+            messages.success(request, _("Foto ditambahkan."))
+            return redirect("catalog:product_photos", pk=product.pk)
+    photos = list(product.photos.all())
+    context = {
+        "product": product,
+        "form": form,
+        "photos": photos,
+        "max_photos": settings.MAX_PHOTOS_PER_PRODUCT,
+        "can_add": len(photos) < settings.MAX_PHOTOS_PER_PRODUCT,
+    }
+    return render(request, "catalog/vendor/product_photos.html", context, status=400 if form.errors else 200)
+
+
+@vendor_required
+@require_POST
+def photo_delete(request, pk, photo_pk):
+    product = _own_product(request, pk)
+    photo = get_object_or_404(product.photos.all(), pk=photo_pk)
+    try:
+        services.delete_photo(photo=photo, by=request.user)
+    except services.CatalogError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Foto dihapus."))
+    return redirect("catalog:product_photos", pk=product.pk)
+
+
+@vendor_required
+@require_POST
+def product_submit(request, pk):
+    product = _own_product(request, pk)
+    try:
+        services.submit_product(product=product, by=request.user)
+    except services.CatalogError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Produk diajukan. BPBJ akan mengkurasi sebelum tayang."))
+    return redirect("catalog:product_edit", pk=product.pk)
+
+
+@vendor_required
+@require_POST
+def product_deactivate(request, pk):
+    product = _own_product(request, pk)
+    try:
+        services.deactivate_product(product=product, by=request.user)
+    except services.CatalogError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Produk dinonaktifkan dan tidak tampil di katalog."))
+    return redirect("catalog:product_edit", pk=product.pk)
+
+
+@vendor_required
+def product_import(request):
+    vendor = request.user.vendor_profile
+    if not vendor.is_verified:
+        return render(request, "catalog/vendor/not_verified.html", {"vendor": vendor}, status=403)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.import_products(
+                vendor=vendor, upload=form.cleaned_data["file"], by=request.user
+            )
+        except services.CatalogError as exc:
+            form.add_error("file", exc.message)
+        else:
+            if outcome.created:
+                messages.success(
+                    request,
+                    _("%(n)s produk diimpor sebagai draf. Tambahkan foto sebelum mengajukan.")
+                    % {"n": len(outcome.created)},
+                )
+            if outcome.errors:
+                messages.warning(
+                    request,
+                    _("%(n)s baris tidak diimpor; perbaiki baris tersebut lalu impor lagi (hanya baris itu).")
+                    % {"n": len(outcome.errors)},
+                )
+    context = {
+        "form": form,
+        "outcome": outcome,
+        "headers": importers.HEADERS,
+        "max_rows": importers.MAX_IMPORT_ROWS,
+    }
+    return render(request, "catalog/vendor/product_import.html", context)
+
+
+@vendor_required
+def import_template(request, fmt):
+    if fmt == "csv":
+        response = HttpResponse(importers.template_csv(), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            importers.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="template-impor-produk.{fmt}"'
+    return response

@@ -1,0 +1,472 @@
+"""Forms of the vendor and curation pages (validation only; writes go through services)."""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .images import open_checked_image, validate_document
+from .models import (
+    BusinessScale,
+    Category,
+    Kecamatan,
+    Kelurahan,
+    Product,
+    ProductStatus,
+    Vendor,
+    VendorDocument,
+    VendorStatus,
+)
+
+MAX_SPEC_LINES = 30
+MAX_SPEC_KEY = 60
+MAX_SPEC_VALUE = 200
+
+
+# --------------------------------------------------------------------------- reusable fields
+
+
+class RupiahField(forms.DecimalField):
+    """Whole Rupiah typed the way people type it: ``25000``, ``25.000``, ``Rp 25.000`` or ``25.000,00``."""
+
+    default_error_messages = {
+        "invalid": _("Masukkan harga dalam Rupiah tanpa sen, mis. 25000 atau 25.000."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 18)
+        kwargs.setdefault("decimal_places", 0)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = normalize_rupiah(value)
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        return attrs
+
+
+def normalize_rupiah(text: str) -> str:
+    """``"Rp 1.250.000,00"`` -> ``"1250000"``; other text is returned stripped for the normal checks."""
+    value = text.strip().replace(" ", "").replace("\u00a0", "")
+    if value[:2].lower() == "rp":
+        value = value[2:]
+    value = re.sub(r",0{1,2}$", "", value)
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+", value):
+        value = value.replace(".", "")
+    return value
+
+
+def parse_specifications(text: str, *, separator: str = "\n") -> list[list[str]]:
+    """Parse ``Kunci: nilai`` lines into ``[[kunci, nilai], ...]`` or raise ValidationError.
+
+    Blank lines are ignored; each line needs a key and a value; keys are unique.
+    """
+    pairs: list[list[str]] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    lines = [line.strip() for line in (text or "").replace("\r", "").split(separator)]
+    for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
+        key, sep, value = line.partition(":")
+        key, value = key.strip(), value.strip()
+        if not sep or not key or not value:
+            errors.append(
+                str(_("Baris %(n)s: tulis dengan format “Kunci: nilai” (mis. Berat: 500 g).") % {"n": number})
+            )
+            continue
+        if len(key) > MAX_SPEC_KEY or len(value) > MAX_SPEC_VALUE:
+            errors.append(
+                str(
+                    _("Baris %(n)s: kunci maksimal %(k)s karakter dan nilai maksimal %(v)s karakter.")
+                    % {"n": number, "k": MAX_SPEC_KEY, "v": MAX_SPEC_VALUE}
+                )
+            )
+            continue
+        if key.casefold() in seen:
+            errors.append(str(_("Baris %(n)s: kunci “%(key)s” sudah ada.") % {"n": number, "key": key}))
+            continue
+        seen.add(key.casefold())
+        pairs.append([key, value])
+    if len(pairs) > MAX_SPEC_LINES:
+        errors.append(str(_("Spesifikasi maksimal %(n)s baris.") % {"n": MAX_SPEC_LINES}))
+    if errors:
+        raise ValidationError(errors)
+    return pairs
+
+
+def specifications_to_text(pairs) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in (pairs or []) if k)
+
+
+def category_tree(categories=None) -> list[tuple[Category, int]]:
+    """All categories in tree order (parents before children) with their depth."""
+    categories = list(categories if categories is not None else Category.objects.all())
+    children: dict[int | None, list[Category]] = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    ordered: list[tuple[Category, int]] = []
+
+    def walk(parent_id, depth):
+        for category in children.get(parent_id, []):
+            ordered.append((category, depth))
+            if depth < 10:
+                walk(category.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def category_choices(empty_label=None) -> list[tuple]:
+    """Indented ``<option>``s for the category tree."""
+    choices = [("", empty_label or "---------")]
+    for category, depth in category_tree():
+        choices.append((category.pk, "\u2003" * depth + ("└ " if depth else "") + category.name))
+    return choices
+
+
+def grouped_kelurahan_choices() -> list[tuple]:
+    """Desa/kelurahan grouped by kecamatan (``<optgroup>``), so phones need no script."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for kel in Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__name", "name"):
+        groups.setdefault(kel.kecamatan.name, []).append((kel.pk, str(kel)))
+    return [("", "---------"), *groups.items()]
+
+
+# --------------------------------------------------------------------------- vendor profile
+
+
+class VendorProfileForm(forms.ModelForm):
+    """The business data a vendor enters and keeps up to date ("lokal" is not here: BPBJ confirms it)."""
+
+    # Longer than the stored value: people paste "01.234.567.8-901.234"; clean_* strips the punctuation
+    # and the model's validators check the digits.
+    nib = forms.CharField(
+        label=_("NIB"),
+        max_length=20,
+        help_text=_("13 digit, dari OSS."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    npwp = forms.CharField(
+        label=_("NPWP"),
+        max_length=25,
+        help_text=_("15 atau 16 digit; titik dan strip boleh."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = Vendor
+        fields = [
+            "business_name",
+            "owner_name",
+            "nib",
+            "npwp",
+            "scale",
+            "is_pkp",
+            "address",
+            "kecamatan",
+            "kelurahan",
+            "phone",
+            "email",
+            "bank_name",
+            "bank_account_number",
+            "bank_account_name",
+            "description",
+        ]
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+            "bank_account_number": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "scale": forms.RadioSelect,
+        }
+        help_texts = {
+            "address": _("Alamat usaha di Kota Batu."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kecamatan"].queryset = Kecamatan.objects.all()
+        self.fields["kelurahan"].queryset = Kelurahan.objects.all()
+        self.fields["kelurahan"].widget.choices = grouped_kelurahan_choices()
+        self.fields["scale"].choices = BusinessScale.choices
+        if self.instance.pk and (self.instance.verified_at or self.instance.is_verified):
+            self.fields["nib"].disabled = True
+            self.fields["nib"].help_text = _("NIB tidak dapat diubah setelah diverifikasi.")
+
+    def clean_nib(self):
+        return re.sub(r"[.\-\s]", "", self.cleaned_data.get("nib") or "")
+
+    def clean_npwp(self):
+        return re.sub(r"[.\-\s]", "", self.cleaned_data.get("npwp") or "")
+
+    def clean(self):
+        cleaned = super().clean()
+        kecamatan, kelurahan = cleaned.get("kecamatan"), cleaned.get("kelurahan")
+        if kecamatan and kelurahan and kelurahan.kecamatan_id != kecamatan.pk:
+            self.add_error(
+                "kelurahan",
+                _("%(kel)s tidak berada di Kecamatan %(kec)s.") % {"kel": kelurahan, "kec": kecamatan},
+            )
+        return cleaned
+
+    def profile_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+
+
+DOCUMENT_FIELDS = [
+    ("doc_halal", VendorDocument.Kind.HALAL),
+    ("doc_pirt", VendorDocument.Kind.PIRT),
+    ("doc_sni", VendorDocument.Kind.SNI),
+    ("doc_tkdn", VendorDocument.Kind.TKDN),
+]
+
+
+class DocumentFileField(forms.FileField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ".pdf,image/jpeg,image/png"}))
+        kwargs.setdefault("help_text", _("PDF, JPEG atau PNG, maksimal %(mb)s MB.") % {"mb": 5})
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            validate_document(value)
+
+
+class VendorRegistrationForm(VendorProfileForm):
+    """Account + business + optional certificates, created together by ``services.register_vendor``."""
+
+    username = forms.CharField(
+        label=_("Nama pengguna"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Untuk masuk. Huruf, angka dan @/./+/-/_ saja."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password1 = forms.CharField(
+        label=_("Kata sandi"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Ulangi kata sandi"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    doc_halal = DocumentFileField(label=_("Sertifikat halal"))
+    doc_pirt = DocumentFileField(label=_("PIRT"))
+    doc_sni = DocumentFileField(label=_("SNI"))
+    doc_tkdn = DocumentFileField(label=_("Sertifikat TKDN"))
+
+    account_fields = ("username", "password1", "password2")
+    document_fields = tuple(name for name, _kind in DOCUMENT_FIELDS)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("Nama pengguna ini sudah dipakai."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Kedua kata sandi tidak sama."))
+        elif password1:
+            user = get_user_model()(
+                username=cleaned.get("username", ""),
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("owner_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, user)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+    def documents(self) -> list[tuple[str, object]]:
+        return [
+            (kind, self.cleaned_data[name]) for name, kind in DOCUMENT_FIELDS if self.cleaned_data.get(name)
+        ]
+
+    def account_section(self):
+        return [self[name] for name in self.account_fields]
+
+    def business_section(self):
+        return [
+            self[name]
+            for name in ("business_name", "owner_name", "nib", "npwp", "scale", "is_pkp", "description")
+        ]
+
+    def address_section(self):
+        return [self[name] for name in ("address", "kecamatan", "kelurahan", "phone", "email")]
+
+    def bank_section(self):
+        return [self[name] for name in ("bank_name", "bank_account_number", "bank_account_name")]
+
+    def document_section(self):
+        return [self[name] for name in self.document_fields]
+
+
+class VendorDocumentForm(forms.ModelForm):
+    file = DocumentFileField(label=_("Berkas"), required=True)
+
+    class Meta:
+        model = VendorDocument
+        fields = ["kind", "number", "valid_until", "file"]
+        widgets = {"valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+# --------------------------------------------------------------------------- products
+
+
+class ProductForm(forms.ModelForm):
+    """A product as the vendor edits it; specifications are typed as ``Kunci: nilai`` lines."""
+
+    price = RupiahField(label=_("Harga satuan (Rp)"), help_text=_("Rupiah utuh, mis. 25000 atau 25.000."))
+    specifications_text = forms.CharField(
+        label=_("Spesifikasi"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "Berat: 500 g\nBahan: apel manalagi"}),
+        help_text=_("Satu baris satu spesifikasi, format “Kunci: nilai”."),
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "name",
+            "category",
+            "unit",
+            "price",
+            "min_order",
+            "stock",
+            "lead_time_days",
+            "description",
+            "specifications_text",
+            "tkdn",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "min_order": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            "stock": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "lead_time_days": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 365}),
+            "tkdn": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "max": 100, "step": "0.01"}),
+        }
+
+    def __init__(self, *args, categories_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = categories_choices or category_choices()
+        if self.instance.pk and not self.is_bound:
+            self.initial["specifications_text"] = specifications_to_text(self.instance.specifications)
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_specifications_text(self):
+        return parse_specifications(self.cleaned_data.get("specifications_text", ""))
+
+    def _post_clean(self):
+        if "specifications_text" in self.cleaned_data:
+            self.instance.specifications = self.cleaned_data["specifications_text"]
+        super()._post_clean()
+
+    def product_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+        data["specifications"] = data.pop("specifications_text", [])
+        return data
+
+
+class PhotoUploadForm(forms.Form):
+    # A plain FileField: our own checks (bytes, pixels, bomb, full decode) give the
+    # messages; Django's ImageField would let a decompression bomb through with a warning.
+    photo = forms.FileField(
+        label=_("Foto produk"),
+        help_text=_("JPEG, PNG atau WEBP, maksimal %(mb)s MB.")
+        % {"mb": settings.MAX_PHOTO_BYTES // (1024 * 1024)},
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    def clean_photo(self):
+        photo = self.cleaned_data["photo"]
+        try:
+            open_checked_image(photo)
+        finally:
+            photo.seek(0)
+        return photo
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas CSV atau XLSX"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+
+class ProductStatusFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Semua status")), *ProductStatus.choices]
+    )
+    q = forms.CharField(label=_("Cari"), required=False, max_length=100)
+
+
+# --------------------------------------------------------------------------- BPBJ
+
+
+class VerifyVendorForm(forms.Form):
+    is_local = forms.BooleanField(
+        label=_("Domisili usaha di Kota Batu sudah dicek: penyedia lokal"),
+        required=False,
+    )
+    note = forms.CharField(label=_("Catatan"), required=False, max_length=500)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Alasan wajib diisi.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Alasan wajib diisi."))
+        return reason
+
+
+class VendorQueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Semua status")), *VendorStatus.choices]
+    )
+    q = forms.CharField(label=_("Cari nama, NIB, pemilik"), required=False, max_length=100)
+
+
+class CurationFilterForm(forms.Form):
+    category = forms.TypedChoiceField(label=_("Kategori"), required=False, coerce=int, empty_value=None)
+    vendor = forms.ModelChoiceField(
+        label=_("Penyedia"), required=False, queryset=Vendor.objects.none(), empty_label=_("Semua penyedia")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices(_("Semua kategori"))
+        self.fields["vendor"].queryset = Vendor.objects.filter(
+            products__status=ProductStatus.SUBMITTED
+        ).distinct()

@@ -1,0 +1,568 @@
+"""Every write the catalogue allows: vendor onboarding, products, photos, curation, import.
+
+Views, admin actions and management commands call these functions and nothing
+else changes a vendor's or a product's status. Each state change follows the
+same order: lock the row, check the transition table, write, log an event.
+
+Rules decided here (documented for the vendor pages too):
+
+- A vendor starts ``pending``; BPBJ verifies (confirming "lokal"), rejects or,
+  later, suspends and reinstates. A rejected vendor who edits the profile goes
+  back to ``pending`` for a new review. The NIB cannot change once verified.
+- A product starts as ``draft``. Only a verified vendor may submit it, and only
+  with at least one photo. BPBJ publishes or rejects (with a reason). The vendor
+  may deactivate it. Rejected and inactive products can be edited and
+  resubmitted.
+- Editing a published product: price, stock, minimum order and lead time
+  change in place (a price change is written to ``PriceHistory``); a change
+  to what the product *is* (name, category, unit, description, specifications,
+  TKDN) sends it back to ``submitted`` for re-curation, so the public never sees
+  uncurated content.
+- A suspended vendor's products leave the catalogue through
+  ``Product.objects.public()`` (which requires a verified vendor); their own
+  status is kept so reinstating brings them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+
+from .images import process_document, process_photo
+from .models import (
+    PriceHistory,
+    Product,
+    ProductEvent,
+    ProductPhoto,
+    ProductStatus,
+    Vendor,
+    VendorDocument,
+    VendorEvent,
+    VendorStatus,
+)
+
+User = get_user_model()
+
+
+class CatalogError(Exception):
+    """A domain rule forbids this action; ``message`` is shown to the user as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class TransitionError(CatalogError):
+    """The requested status change is not allowed from the current status."""
+
+
+VENDOR_TRANSITIONS: dict[str, set[str]] = {
+    VendorStatus.PENDING: {VendorStatus.VERIFIED, VendorStatus.REJECTED},
+    VendorStatus.REJECTED: {VendorStatus.PENDING, VendorStatus.VERIFIED},
+    VendorStatus.VERIFIED: {VendorStatus.SUSPENDED},
+    VendorStatus.SUSPENDED: {VendorStatus.VERIFIED},
+}
+
+PRODUCT_TRANSITIONS: dict[str, set[str]] = {
+    ProductStatus.DRAFT: {ProductStatus.SUBMITTED},
+    ProductStatus.SUBMITTED: {ProductStatus.PUBLISHED, ProductStatus.REJECTED, ProductStatus.INACTIVE},
+    ProductStatus.PUBLISHED: {ProductStatus.INACTIVE, ProductStatus.SUBMITTED},
+    ProductStatus.REJECTED: {ProductStatus.SUBMITTED},
+    ProductStatus.INACTIVE: {ProductStatus.SUBMITTED},
+}
+
+PRODUCT_FIELDS = (
+    "name",
+    "category",
+    "unit",
+    "price",
+    "min_order",
+    "stock",
+    "lead_time_days",
+    "description",
+    "specifications",
+    "tkdn",
+)
+# Changing any of these on a published product sends it back to curation.
+CURATED_FIELDS = ("name", "category", "unit", "description", "specifications", "tkdn")
+EDITABLE_STATUSES = (
+    ProductStatus.DRAFT,
+    ProductStatus.SUBMITTED,
+    ProductStatus.PUBLISHED,
+    ProductStatus.REJECTED,
+    ProductStatus.INACTIVE,
+)
+
+VENDOR_PROFILE_FIELDS = (
+    "business_name",
+    "owner_name",
+    "nib",
+    "npwp",
+    "scale",
+    "is_pkp",
+    "address",
+    "kecamatan",
+    "kelurahan",
+    "phone",
+    "email",
+    "bank_name",
+    "bank_account_number",
+    "bank_account_name",
+    "description",
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def ensure_vendor_transition(vendor: Vendor, to: str) -> None:
+    """Raise TransitionError unless the vendor may move to status ``to``."""
+    if to not in VENDOR_TRANSITIONS.get(vendor.status, set()):
+        raise TransitionError(
+            _("Status penyedia tidak dapat diubah dari “%(from)s” menjadi “%(to)s”.")
+            % {"from": VendorStatus(vendor.status).label, "to": VendorStatus(to).label}
+        )
+
+
+def ensure_product_transition(product: Product, to: str) -> None:
+    """Raise TransitionError unless the product may move to status ``to``."""
+    if to not in PRODUCT_TRANSITIONS.get(product.status, set()):
+        raise TransitionError(
+            _("Status produk tidak dapat diubah dari “%(from)s” menjadi “%(to)s”.")
+            % {"from": ProductStatus(product.status).label, "to": ProductStatus(to).label}
+        )
+
+
+def _lock_vendor(vendor: Vendor) -> Vendor:
+    return Vendor.objects.select_for_update().get(pk=vendor.pk)
+
+
+def _lock_product(product: Product) -> Product:
+    return Product.objects.select_for_update().select_related("vendor").get(pk=product.pk)
+
+
+def _set_vendor_status(vendor: Vendor, to: str, *, by, note: str = "", extra: Iterable[str] = ()) -> None:
+    from_status = vendor.status
+    vendor.status = to
+    vendor.save(update_fields=["status", "updated_at", *extra])
+    VendorEvent.objects.create(vendor=vendor, actor=by, from_status=from_status, to_status=to, note=note)
+
+
+def _set_product_status(product: Product, to: str, *, by, note: str = "", extra: Iterable[str] = ()) -> None:
+    from_status = product.status
+    product.status = to
+    product.save(update_fields=["status", "updated_at", *extra])
+    ProductEvent.objects.create(product=product, actor=by, from_status=from_status, to_status=to, note=note)
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CatalogError(_("Alasan wajib diisi."))
+    return reason
+
+
+def unique_vendor_slug(business_name: str, *, exclude_pk: int | None = None) -> str:
+    """A slug for the vendor's public page, unique among vendors (``toko-apel``, ``toko-apel-2`` …)."""
+    base = slugify(business_name)[:200] or "penyedia"
+    taken = set(
+        Vendor.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def product_slug(name: str) -> str:
+    """Product URLs carry the id, so the slug only needs to be readable."""
+    return slugify(name)[:200] or "produk"
+
+
+# --------------------------------------------------------------------------- vendors
+
+
+@transaction.atomic
+def register_vendor(
+    *,
+    username: str,
+    password: str,
+    vendor_data: dict,
+    documents: Iterable[tuple[str, object]] = (),
+) -> Vendor:
+    """Create a vendor account and its business, ``pending`` until BPBJ verifies it.
+
+    ``vendor_data`` holds the profile fields (see ``VENDOR_PROFILE_FIELDS``);
+    "lokal" is never taken from the vendor. Documents are ``(kind, upload)`` pairs.
+    """
+    data = {k: v for k, v in vendor_data.items() if k in VENDOR_PROFILE_FIELDS}
+    if data["kelurahan"].kecamatan_id != data["kecamatan"].pk:
+        raise CatalogError(_("Desa/kelurahan tidak berada di kecamatan yang dipilih."))
+    user = User(
+        username=username,
+        email=data.get("email", ""),
+        first_name=data.get("owner_name", "")[:150],
+        role=Role.VENDOR,
+        phone=data.get("phone", ""),
+    )
+    user.set_password(password)
+    user.save()
+    vendor = Vendor(user=user, slug=unique_vendor_slug(data["business_name"]), **data)
+    vendor.status = VendorStatus.PENDING
+    vendor.is_local = False
+    vendor.full_clean(exclude=["user"])
+    vendor.save()
+    VendorEvent.objects.create(
+        vendor=vendor, actor=user, from_status="", to_status=VendorStatus.PENDING, note=_("Pendaftaran")
+    )
+    for kind, upload in documents:
+        if upload:
+            add_document(vendor=vendor, kind=kind, upload=upload, by=user)
+    return vendor
+
+
+@transaction.atomic
+def update_vendor_profile(*, vendor: Vendor, data: dict, by: AbstractBaseUser) -> Vendor:
+    """Save the vendor's own profile edits.
+
+    The NIB is fixed once the vendor has been verified. A rejected vendor who
+    edits the profile is sent back to ``pending`` for a new review.
+    """
+    vendor = _lock_vendor(vendor)
+    data = {k: v for k, v in data.items() if k in VENDOR_PROFILE_FIELDS}
+    if "nib" in data and data["nib"] != vendor.nib and (vendor.verified_at or vendor.is_verified):
+        raise CatalogError(_("NIB tidak dapat diubah setelah penyedia diverifikasi."))
+    kecamatan = data.get("kecamatan", vendor.kecamatan)
+    kelurahan = data.get("kelurahan", vendor.kelurahan)
+    if kelurahan.kecamatan_id != kecamatan.pk:
+        raise CatalogError(_("Desa/kelurahan tidak berada di kecamatan yang dipilih."))
+    for name, value in data.items():
+        setattr(vendor, name, value)
+    if "business_name" in data:
+        vendor.slug = vendor.slug or unique_vendor_slug(vendor.business_name, exclude_pk=vendor.pk)
+    vendor.full_clean(exclude=["user"])
+    vendor.save()
+    if vendor.status == VendorStatus.REJECTED:
+        _set_vendor_status(vendor, VendorStatus.PENDING, by=by, note=_("Data diperbaiki dan diajukan ulang"))
+    return vendor
+
+
+@transaction.atomic
+def verify_vendor(*, vendor: Vendor, by: AbstractBaseUser, is_local: bool, note: str = "") -> Vendor:
+    """BPBJ verifies a pending (or previously rejected) vendor and records whether it is local."""
+    vendor = _lock_vendor(vendor)
+    ensure_vendor_transition(vendor, VendorStatus.VERIFIED)
+    if vendor.status == VendorStatus.SUSPENDED:
+        raise TransitionError(_("Penyedia yang ditangguhkan dipulihkan, bukan diverifikasi ulang."))
+    vendor.is_local = bool(is_local)
+    vendor.verified_at = timezone.now()
+    vendor.verified_by = by
+    vendor.status_reason = ""
+    _set_vendor_status(
+        vendor,
+        VendorStatus.VERIFIED,
+        by=by,
+        note=note or (_("Lokal dikonfirmasi") if is_local else _("Bukan penyedia lokal")),
+        extra=["is_local", "verified_at", "verified_by", "status_reason"],
+    )
+    return vendor
+
+
+@transaction.atomic
+def reject_vendor(*, vendor: Vendor, by: AbstractBaseUser, reason: str) -> Vendor:
+    """BPBJ rejects a pending vendor; the reason is shown to the vendor."""
+    reason = _require_reason(reason)
+    vendor = _lock_vendor(vendor)
+    ensure_vendor_transition(vendor, VendorStatus.REJECTED)
+    vendor.status_reason = reason
+    _set_vendor_status(vendor, VendorStatus.REJECTED, by=by, note=reason, extra=["status_reason"])
+    return vendor
+
+
+@transaction.atomic
+def suspend_vendor(*, vendor: Vendor, by: AbstractBaseUser, reason: str) -> Vendor:
+    """BPBJ suspends a verified vendor: its products leave the public catalogue at once."""
+    reason = _require_reason(reason)
+    vendor = _lock_vendor(vendor)
+    ensure_vendor_transition(vendor, VendorStatus.SUSPENDED)
+    vendor.status_reason = reason
+    _set_vendor_status(vendor, VendorStatus.SUSPENDED, by=by, note=reason, extra=["status_reason"])
+    return vendor
+
+
+@transaction.atomic
+def reinstate_vendor(*, vendor: Vendor, by: AbstractBaseUser, note: str = "") -> Vendor:
+    """BPBJ lifts a suspension; the vendor's published products are public again."""
+    vendor = _lock_vendor(vendor)
+    if vendor.status != VendorStatus.SUSPENDED:
+        raise TransitionError(_("Hanya penyedia yang ditangguhkan yang dapat dipulihkan."))
+    vendor.status_reason = ""
+    _set_vendor_status(
+        vendor, VendorStatus.VERIFIED, by=by, note=note or _("Dipulihkan"), extra=["status_reason"]
+    )
+    return vendor
+
+
+@transaction.atomic
+def add_document(
+    *,
+    vendor: Vendor,
+    kind: str,
+    upload,
+    by: AbstractBaseUser,
+    number: str = "",
+    valid_until=None,
+) -> VendorDocument:
+    """Store a supporting document (PDF kept, images re-encoded) under a random name."""
+    if kind not in VendorDocument.Kind.values:
+        raise CatalogError(_("Jenis dokumen tidak dikenal."))
+    stored = process_document(upload)
+    return VendorDocument.objects.create(
+        vendor=vendor, kind=kind, number=number or "", valid_until=valid_until, file=stored
+    )
+
+
+@transaction.atomic
+def delete_document(*, document: VendorDocument, by: AbstractBaseUser) -> None:
+    """Remove a document and its file (after the transaction commits)."""
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --------------------------------------------------------------------------- products
+
+
+def _require_verified(vendor: Vendor, message: str | None = None) -> None:
+    if vendor.status != VendorStatus.VERIFIED:
+        raise CatalogError(
+            message
+            or _("Penyedia belum terverifikasi (status: %(status)s).")
+            % {"status": vendor.get_status_display()}
+        )
+
+
+@transaction.atomic
+def create_product(*, vendor: Vendor, data: dict, by: AbstractBaseUser) -> Product:
+    """Create a draft product. Only verified vendors list products."""
+    _require_verified(vendor, _("Produk hanya dapat ditambahkan setelah usaha Anda diverifikasi oleh BPBJ."))
+    values = {k: v for k, v in data.items() if k in PRODUCT_FIELDS}
+    product = Product(vendor=vendor, slug=product_slug(values.get("name", "")), **values)
+    product.status = ProductStatus.DRAFT
+    product.full_clean(exclude=["vendor", "search_vector"])
+    product.save()
+    ProductEvent.objects.create(product=product, actor=by, from_status="", to_status=ProductStatus.DRAFT)
+    return product
+
+
+@transaction.atomic
+def update_product(*, product: Product, data: dict, by: AbstractBaseUser) -> Product:
+    """Save edits to a product.
+
+    On a published product a price change is recorded in the price history and
+    the product stays published; a change to a curated field (name, category,
+    unit, description, specifications, TKDN) sends it back to ``submitted``.
+    """
+    product = _lock_product(product)
+    values = {k: v for k, v in data.items() if k in PRODUCT_FIELDS}
+    old_price = product.price
+    changed = [name for name, value in values.items() if getattr(product, name) != value]
+    if not changed:
+        return product
+    for name in changed:
+        setattr(product, name, values[name])
+    if "name" in changed:
+        product.slug = product_slug(product.name)
+    product.full_clean(exclude=["vendor", "search_vector"])
+    product.save()
+    if product.status == ProductStatus.PUBLISHED:
+        if "price" in changed:
+            PriceHistory.objects.create(
+                product=product, old_price=old_price, new_price=product.price, changed_by=by
+            )
+        curated = [name for name in changed if name in CURATED_FIELDS]
+        if curated:
+            product.submitted_at = timezone.now()
+            _set_product_status(
+                product,
+                ProductStatus.SUBMITTED,
+                by=by,
+                note=_("Diubah (%(fields)s); perlu kurasi ulang") % {"fields": ", ".join(curated)},
+                extra=["submitted_at"],
+            )
+    return product
+
+
+@transaction.atomic
+def add_photo(*, product: Product, upload, by: AbstractBaseUser) -> ProductPhoto:
+    """Validate, re-encode and attach a photo (with thumbnail), at most MAX_PHOTOS_PER_PRODUCT."""
+    product = _lock_product(product)
+    count = product.photos.count()
+    if count >= settings.MAX_PHOTOS_PER_PRODUCT:
+        raise CatalogError(
+            _("Maksimal %(n)s foto per produk. Hapus foto lama terlebih dahulu.")
+            % {"n": settings.MAX_PHOTOS_PER_PRODUCT}
+        )
+    full, thumb = process_photo(upload)
+    last = product.photos.order_by("-position").values_list("position", flat=True).first()
+    return ProductPhoto.objects.create(
+        product=product, image=full, thumbnail=thumb, position=(last + 1) if last is not None else 0
+    )
+
+
+@transaction.atomic
+def delete_photo(*, photo: ProductPhoto, by: AbstractBaseUser) -> None:
+    """Remove a photo; a submitted or published product keeps at least one."""
+    product = _lock_product(photo.product)
+    if product.status in (ProductStatus.SUBMITTED, ProductStatus.PUBLISHED) and product.photos.count() <= 1:
+        raise CatalogError(
+            _("Produk yang diajukan atau tayang harus memiliki minimal satu foto. Tambahkan foto lain dulu.")
+        )
+    storage = photo.image.storage
+    names = [photo.image.name, photo.thumbnail.name]
+    photo.delete()
+    transaction.on_commit(lambda: [storage.delete(n) for n in names if n])
+
+
+@transaction.atomic
+def submit_product(*, product: Product, by: AbstractBaseUser) -> Product:
+    """The vendor sends a product to BPBJ for curation (verified vendor, at least one photo)."""
+    product = _lock_product(product)
+    _require_verified(
+        product.vendor, _("Produk hanya dapat diajukan setelah usaha Anda diverifikasi oleh BPBJ.")
+    )
+    ensure_product_transition(product, ProductStatus.SUBMITTED)
+    if not product.photos.exists():
+        raise CatalogError(_("Tambahkan minimal satu foto sebelum mengajukan produk."))
+    product.submitted_at = timezone.now()
+    product.status_reason = ""
+    _set_product_status(product, ProductStatus.SUBMITTED, by=by, extra=["submitted_at", "status_reason"])
+    return product
+
+
+def _publish_locked(product: Product, *, by, note: str = "") -> None:
+    ensure_product_transition(product, ProductStatus.PUBLISHED)
+    _require_verified(
+        product.vendor, _("Produk dari penyedia yang belum terverifikasi tidak dapat ditayangkan.")
+    )
+    product.published_at = timezone.now()
+    product.status_reason = ""
+    _set_product_status(
+        product, ProductStatus.PUBLISHED, by=by, note=note, extra=["published_at", "status_reason"]
+    )
+
+
+@transaction.atomic
+def publish_product(*, product: Product, by: AbstractBaseUser, note: str = "") -> Product:
+    """BPBJ approves a submitted product of a verified vendor: it is tayang."""
+    product = _lock_product(product)
+    _publish_locked(product, by=by, note=note)
+    return product
+
+
+@transaction.atomic
+def reject_product(*, product: Product, by: AbstractBaseUser, reason: str) -> Product:
+    """BPBJ rejects a submitted product; the reason is shown to the vendor."""
+    reason = _require_reason(reason)
+    product = _lock_product(product)
+    ensure_product_transition(product, ProductStatus.REJECTED)
+    product.status_reason = reason
+    _set_product_status(product, ProductStatus.REJECTED, by=by, note=reason, extra=["status_reason"])
+    return product
+
+
+@transaction.atomic
+def deactivate_product(*, product: Product, by: AbstractBaseUser) -> Product:
+    """The vendor takes a published (or submitted) product off the catalogue."""
+    product = _lock_product(product)
+    ensure_product_transition(product, ProductStatus.INACTIVE)
+    _set_product_status(product, ProductStatus.INACTIVE, by=by)
+    return product
+
+
+@dataclass
+class BulkResult:
+    published: list[Product] = field(default_factory=list)
+    skipped: list[tuple[Product, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def bulk_publish(*, product_ids: Iterable[int], by: AbstractBaseUser) -> BulkResult:
+    """Publish many submitted products at once; the ones that cannot be published are skipped with a reason.
+
+    Rows are locked in id order so two curators cannot deadlock.
+    """
+    ids = sorted({int(i) for i in product_ids})
+    result = BulkResult()
+    products = Product.objects.select_for_update().select_related("vendor").filter(pk__in=ids).order_by("pk")
+    for product in products:
+        try:
+            _publish_locked(product, by=by)
+        except CatalogError as exc:
+            result.skipped.append((product, exc.message))
+        else:
+            result.published.append(product)
+    return result
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass
+class ImportOutcome:
+    created: list[Product] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    total_rows: int = 0
+
+
+def import_products(*, vendor: Vendor, upload, by: AbstractBaseUser) -> ImportOutcome:
+    """Import products from a CSV/XLSX file as drafts.
+
+    Every valid row is created (all in one transaction); every invalid row is
+    reported with its line number and reason. A row is never half-created.
+    A file-level problem (format, headers, size) imports nothing.
+    """
+    from .importers import ImportFileError, parse_product_file
+
+    _require_verified(vendor, _("Impor produk hanya untuk penyedia yang sudah diverifikasi."))
+    try:
+        parsed = parse_product_file(upload)
+    except ImportFileError as exc:
+        raise CatalogError(exc.message) from None
+    outcome = ImportOutcome(errors=list(parsed.errors), total_rows=parsed.total_rows)
+    with transaction.atomic():
+        for row in parsed.rows:
+            try:
+                with transaction.atomic():
+                    outcome.created.append(create_product(vendor=vendor, data=row.data, by=by))
+            except ValidationError as exc:
+                outcome.errors.append((row.line, _validation_message(exc)))
+            except CatalogError as exc:
+                outcome.errors.append((row.line, exc.message))
+    outcome.errors.sort()
+    return outcome
+
+
+def _validation_message(exc: ValidationError) -> str:
+    if not hasattr(exc, "error_dict"):
+        return " ".join(exc.messages)
+    return "; ".join(
+        " ".join(messages) if name == "__all__" else f"{name}: {' '.join(messages)}"
+        for name, messages in exc.message_dict.items()
+    )
