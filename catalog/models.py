@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .money import MoneyField
+from .storage import private_storage
 
 nib_validator = RegexValidator(r"^\d{13}$", _("NIB harus 13 digit angka."))
 npwp_validator = RegexValidator(r"^(\d{15}|\d{16})$", _("NPWP harus 15 atau 16 digit angka."))
@@ -195,7 +196,7 @@ class VendorDocument(models.Model):
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
     number = models.CharField(_("nomor"), max_length=100, blank=True)
-    file = models.FileField(_("berkas"), upload_to="vendor-docs/%Y/%m/")
+    file = models.FileField(_("berkas"), upload_to="vendor-docs/%Y/%m/", storage=private_storage)
     valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
     uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
 

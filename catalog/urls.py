@@ -18,6 +18,7 @@ urlpatterns = [
     path("usaha/profil/", vendor.profile_edit, name="vendor_profile_edit"),
     path("usaha/dokumen/", vendor.documents, name="vendor_documents"),
     path("usaha/dokumen/<int:pk>/hapus/", vendor.document_delete, name="vendor_document_delete"),
+    path("dokumen/<int:pk>/unduh/", vendor.document_download, name="document_download"),
     path("usaha/produk/", vendor.product_list, name="vendor_products"),
     path("usaha/produk/baru/", vendor.product_create, name="product_create"),
     path("usaha/produk/impor/", vendor.product_import, name="product_import"),

@@ -11,6 +11,7 @@ from .factories import OPDMemberFactory, UserFactory, VendorFactory
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
 
 
 def _client_for(user) -> Client:

@@ -1,10 +1,241 @@
-"""Placeholder until implemented."""
+"""The public catalogue: browse, search, filter, product and vendor pages, compare.
 
-from django.http import HttpResponse
+No login needed. Every page starts from the public selectors, so only tayang
+products of verified vendors are ever shown.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from ..filters import ProductFilter, Sort
+from ..models import BusinessScale, Product, Vendor
+from ..money import format_rupiah
+from ..selectors import (
+    category_tree,
+    public_product_detail,
+    public_products,
+    public_vendor_count,
+    root_category_counts,
+    similar_products,
+    vendor_public_products,
+)
+
+PAGE_SIZE = 24
+COMPARE_SESSION_KEY = "compare_ids"
+COMPARE_LIMIT = 4
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse("todo")
+def home(request: HttpRequest) -> HttpResponse:
+    newest = list(public_products()[:8])
+    context = {
+        "categories": root_category_counts(),
+        "newest": newest,
+        "product_count": Product.objects.public().count(),
+        "vendor_count": public_vendor_count(),
+        "target_products": settings.TARGET_PRODUCTS,
+    }
+    return render(request, "catalog/public/home.html", context)
 
 
-home = product_list = product_detail = vendor_detail = compare = compare_toggle = _todo
+def _active_filter_chips(request: HttpRequest, filterset: ProductFilter) -> list[dict]:
+    """One removable chip per valid, non-empty filter value."""
+    if not filterset.is_bound or not hasattr(filterset.form, "cleaned_data"):
+        return []
+    data = filterset.form.cleaned_data
+    chips = []
+
+    def without(key: str, value: str | None = None) -> str:
+        params = request.GET.copy()
+        params.pop("page", None)
+        if value is None:
+            params.pop(key, None)
+        else:
+            params.setlist(key, [v for v in params.getlist(key) if v != value])
+        query = params.urlencode()
+        return reverse("catalog:product_list") + (f"?{query}" if query else "")
+
+    if data.get("q"):
+        chips.append({"label": _("“%(q)s”") % {"q": data["q"]}, "url": without("q")})
+    if data.get("kategori"):
+        node = category_tree().by_slug(data["kategori"])
+        chips.append({"label": node.name if node else data["kategori"], "url": without("kategori")})
+    if data.get("harga_min") is not None:
+        chips.append(
+            {"label": _("≥ %(p)s") % {"p": format_rupiah(data["harga_min"])}, "url": without("harga_min")}
+        )
+    if data.get("harga_max") is not None:
+        chips.append(
+            {"label": _("≤ %(p)s") % {"p": format_rupiah(data["harga_max"])}, "url": without("harga_max")}
+        )
+    if data.get("penyedia"):
+        name = (
+            Vendor.objects.public()
+            .filter(slug=data["penyedia"])
+            .values_list("business_name", flat=True)
+            .first()
+        )
+        chips.append({"label": name or data["penyedia"], "url": without("penyedia")})
+    if data.get("kecamatan"):
+        chips.append({"label": _("Kec. %(k)s") % {"k": data["kecamatan"].name}, "url": without("kecamatan")})
+    scale_labels = dict(BusinessScale.choices)
+    for value in data.get("skala") or []:
+        chips.append({"label": scale_labels.get(value, value), "url": without("skala", value)})
+    if data.get("tkdn_min") is not None:
+        chips.append({"label": _("TKDN ≥ %(t)s%%") % {"t": data["tkdn_min"]}, "url": without("tkdn_min")})
+    if data.get("stok"):
+        chips.append({"label": _("Stok cukup"), "url": without("stok")})
+    return chips
+
+
+def product_list(request: HttpRequest) -> HttpResponse:
+    filterset = ProductFilter(request.GET or None, queryset=public_products(), request=request)
+    filterset.form.label_suffix = ""
+    products = filterset.qs
+    page_obj = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    chips = _active_filter_chips(request, filterset)
+    # Hidden inputs that keep the current filters when only the sort changes.
+    keep_params = [(key, value) for key, value in request.GET.lists() if key not in ("urut", "page")]
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "page_obj": page_obj,
+        "products": page_obj.object_list,
+        "chips": chips,
+        "sort": filterset.sort,
+        "explicit_sort": getattr(filterset.form, "cleaned_data", {}).get("urut", "")
+        if filterset.is_bound
+        else "",
+        "sort_choices": Sort.choices,
+        "keep_params": [(key, v) for key, values in keep_params for v in values],
+        "has_errors": filterset.is_bound and bool(filterset.form.errors),
+        "search_text": filterset.search_text,
+    }
+    return render(request, "catalog/public/product_list.html", context)
+
+
+def _normalised_specs(specifications) -> list[tuple[str, str]]:
+    """Specifications as (key, value) pairs, whatever shape the JSON has."""
+    if isinstance(specifications, dict):
+        return [(str(k), str(v)) for k, v in specifications.items()]
+    pairs = []
+    for item in specifications or []:
+        if isinstance(item, list | tuple) and len(item) == 2:
+            pairs.append((str(item[0]), str(item[1])))
+        elif isinstance(item, dict) and "key" in item:
+            pairs.append((str(item["key"]), str(item.get("value", ""))))
+    return pairs
+
+
+def _compare_ids(request: HttpRequest) -> list[int]:
+    ids = request.session.get(COMPARE_SESSION_KEY, [])
+    return [i for i in ids if isinstance(i, int)][:COMPARE_LIMIT]
+
+
+def product_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    try:
+        product = public_product_detail(pk)
+    except Product.DoesNotExist:
+        raise Http404(_("Produk tidak ditemukan.")) from None
+    if slug != product.slug:
+        return redirect(product, permanent=True)
+    photos = list(product.photos.all())
+    context = {
+        "product": product,
+        "vendor": product.vendor,
+        "photos": photos,
+        "specs": _normalised_specs(product.specifications),
+        "price_history": list(product.price_history.all()[:20]),
+        "similar": similar_products(product),
+        "in_compare": product.pk in _compare_ids(request),
+        "compare_count": len(_compare_ids(request)),
+    }
+    return render(request, "catalog/public/product_detail.html", context)
+
+
+def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    vendor = get_object_or_404(Vendor.objects.public().select_related("kecamatan", "kelurahan"), slug=slug)
+    page_obj = Paginator(vendor_public_products(vendor), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"vendor": vendor, "page_obj": page_obj, "products": page_obj.object_list}
+    return render(request, "catalog/public/vendor_detail.html", context)
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    ids = _compare_ids(request)
+    found = {p.pk: p for p in public_products().filter(pk__in=ids)} if ids else {}
+    products = [found[i] for i in ids if i in found]
+    if len(products) != len(request.session.get(COMPARE_SESSION_KEY, [])):
+        # Products that left the catalogue (or bad session data) are dropped.
+        request.session[COMPARE_SESSION_KEY] = [p.pk for p in products]
+        gone = len(ids) - len(products)
+        if gone:
+            messages.info(
+                request,
+                ngettext(
+                    "%(n)s produk tidak lagi tayang dan dihapus dari perbandingan.",
+                    "%(n)s produk tidak lagi tayang dan dihapus dari perbandingan.",
+                    gone,
+                )
+                % {"n": gone},
+            )
+    specs = [dict(_normalised_specs(p.specifications)) for p in products]
+    spec_keys: list[str] = []
+    for product_specs in specs:
+        for key in product_specs:
+            if key not in spec_keys:
+                spec_keys.append(key)
+    spec_rows = [(key, [s.get(key, "–") for s in specs]) for key in spec_keys]
+    context = {"products": products, "spec_rows": spec_rows, "limit": COMPARE_LIMIT}
+    return render(request, "catalog/public/compare.html", context)
+
+
+@require_POST
+def compare_toggle(request: HttpRequest) -> HttpResponse:
+    """Add a product to (or remove it from) the comparison kept in the session."""
+    next_url = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("catalog:compare")
+    try:
+        product_id = int(request.POST.get("product", ""))
+    except (TypeError, ValueError):
+        messages.error(request, _("Produk tidak valid."))
+        return redirect(next_url)
+    ids = _compare_ids(request)
+    if product_id in ids:
+        ids.remove(product_id)
+        messages.info(request, _("Produk dihapus dari perbandingan."))
+    elif request.POST.get("action") == "remove":
+        pass
+    else:
+        name = Product.objects.public().filter(pk=product_id).values_list("name", flat=True).first()
+        if name is None:
+            raise Http404(_("Produk tidak ditemukan."))
+        if len(ids) >= COMPARE_LIMIT:
+            messages.warning(
+                request,
+                _(
+                    "Perbandingan sudah berisi %(n)s produk (maksimal). "
+                    "Hapus salah satu dulu untuk menambahkan “%(name)s”."
+                )
+                % {"n": COMPARE_LIMIT, "name": name},
+            )
+            return redirect(next_url)
+        ids.append(product_id)
+        messages.success(
+            request,
+            _("“%(name)s” ditambahkan ke perbandingan (%(n)s/%(max)s).")
+            % {"name": name, "n": len(ids), "max": COMPARE_LIMIT},
+        )
+    request.session[COMPARE_SESSION_KEY] = ids
+    return redirect(next_url)

@@ -10,7 +10,8 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -127,6 +128,23 @@ def documents(request):
             return redirect("catalog:vendor_documents")
     context = {"form": form, "vendor": vendor, "documents": list(vendor.documents.all())}
     return render(request, "catalog/vendor/documents.html", context)
+
+
+@login_required
+def document_download(request, pk):
+    """A supporting document, only for its vendor and BPBJ (certificates are not public)."""
+    documents = VendorDocument.objects.all()
+    if not request.user.is_bpbj:
+        vendor = request.user.vendor_profile
+        if vendor is None:
+            raise Http404
+        documents = documents.filter(vendor=vendor)
+    document = get_object_or_404(documents, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=False, filename=document.file.name.rsplit("/", 1)[-1])
 
 
 @vendor_required
