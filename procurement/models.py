@@ -271,6 +271,12 @@ class Order(models.Model):
                 fields=["opd", "fiscal_year", "sp_sequence"], name="order_unique_sp_per_opd_year"
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_non_negative"),
+            # One order per vendor per checkout: a replayed checkout token cannot add a second set.
+            models.UniqueConstraint(
+                fields=["buyer", "checkout_token", "vendor"],
+                condition=~Q(checkout_token=""),
+                name="order_unique_vendor_per_checkout",
+            ),
         ]
         indexes = [
             # OPD order list and scoring: an OPD's orders by status and date.
@@ -369,6 +375,26 @@ class NegotiationOfferLine(models.Model):
         return f"{self.order_line_id}: {self.quantity} × {self.unit_price}"
 
 
+class AuditTrailError(Exception):
+    """Raised on any attempt to change or remove an audit-trail row."""
+
+
+class OrderEventQuerySet(models.QuerySet):
+    """Queryset that refuses bulk UPDATE and DELETE: the audit trail is append-only."""
+
+    def update(self, **kwargs):
+        raise AuditTrailError(_("Jejak audit tidak dapat diubah."))
+
+    def delete(self):
+        raise AuditTrailError(_("Jejak audit tidak dapat dihapus."))
+
+    def _raw_delete(self, using):
+        raise AuditTrailError(_("Jejak audit tidak dapat dihapus."))
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditTrailError(_("Jejak audit tidak dapat diubah."))
+
+
 class OrderEvent(models.Model):
     """Append-only audit trail of an order: every transition and negotiation step.
 
@@ -385,6 +411,8 @@ class OrderEvent(models.Model):
     note = models.TextField(_("catatan"), blank=True)
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
 
+    objects = OrderEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("jejak audit pesanan")
@@ -392,6 +420,15 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order}: {self.from_status or '-'} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AuditTrailError(_("Jejak audit tidak dapat diubah."))
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailError(_("Jejak audit tidak dapat dihapus."))
 
 
 class Receipt(models.Model):

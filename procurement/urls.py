@@ -1,19 +1,20 @@
-"""Placeholder routes (names used by the shared navigation); the procurement work replaces this file."""
-
-from django.http import HttpResponse
 from django.urls import path
+
+from . import views
 
 app_name = "procurement"
 
-
-def _todo(request, *args, **kwargs):
-    return HttpResponse("todo")
-
-
 urlpatterns = [
-    path("keranjang/", _todo, name="cart"),
-    path("pesanan/", _todo, name="order_list"),
-    path("pesanan/<int:pk>/", _todo, name="order_detail"),
-    path("kotak-masuk/", _todo, name="vendor_inbox"),
-    path("notifikasi/", _todo, name="notifications"),
+    path("keranjang/", views.cart, name="cart"),
+    path("keranjang/tambah/<int:product_pk>/", views.cart_add, name="cart_add"),
+    path("keranjang/pesan/", views.checkout, name="checkout"),
+    path("pesanan/", views.order_list, name="order_list"),
+    path("pesanan/<int:pk>/", views.order_detail, name="order_detail"),
+    path("pesanan/<int:pk>/aksi/<slug:action>/", views.order_action, name="order_action"),
+    path("pesanan/<int:pk>/surat-pesanan/", views.order_sp, name="order_sp"),
+    path("pesanan/<int:pk>/bast/<int:receipt_pk>/", views.receipt_print, name="receipt_print"),
+    path("kotak-masuk/", views.vendor_inbox, name="vendor_inbox"),
+    path("notifikasi/", views.notifications, name="notifications"),
+    path("rup/", views.rup_list, name="rup_list"),
+    path("rup/impor/", views.rup_import, name="rup_import"),
 ]

@@ -1,0 +1,215 @@
+"""Admin: reference data is editable; orders are read-mostly and never change status here.
+
+Status, money and audit fields are read-only, the audit trail cannot be added,
+changed or deleted by anyone; order status changes only happen on the order
+pages, through the services.
+"""
+
+from django.contrib import admin
+
+from .models import (
+    OPD,
+    Budget,
+    CartItem,
+    NegotiationOffer,
+    NegotiationOfferLine,
+    Notification,
+    OPDMember,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Payment,
+    Receipt,
+    ReceiptLine,
+    RUPPackage,
+    VendorRating,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable, never added, changed or deleted through the admin (records written by services)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OPDMemberInline(admin.TabularInline):
+    model = OPDMember
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(OPD)
+class OPDAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "approval_threshold", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name", "short_name"]
+    inlines = [OPDMemberInline]
+
+
+@admin.register(OPDMember)
+class OPDMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "opd", "position", "nip"]
+    list_filter = ["position", "opd"]
+    search_fields = ["user__username", "user__first_name", "opd__name", "nip"]
+    raw_id_fields = ["user"]
+    autocomplete_fields = ["opd"]
+
+
+@admin.register(Budget)
+class BudgetAdmin(admin.ModelAdmin):
+    list_display = ["opd", "fiscal_year", "goods_services_pagu"]
+    list_filter = ["fiscal_year"]
+    search_fields = ["opd__name"]
+
+
+@admin.register(RUPPackage)
+class RUPPackageAdmin(admin.ModelAdmin):
+    list_display = ["kode_rup", "name", "opd", "fiscal_year", "method", "pagu", "committed", "spent"]
+    list_filter = ["fiscal_year", "method", "funding_source"]
+    search_fields = ["kode_rup", "name", "opd__name"]
+    # committed/spent move only with orders (conditional updates in services).
+    readonly_fields = ["committed", "spent", "created_at"]
+
+
+@admin.register(CartItem)
+class CartItemAdmin(ReadOnlyAdmin):
+    list_display = ["user", "product", "quantity", "added_at"]
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = [
+        "product_name",
+        "unit",
+        "catalog_unit_price",
+        "unit_price",
+        "quantity",
+        "received_quantity",
+        "line_total",
+    ]
+    readonly_fields = fields
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ["created_at", "actor", "actor_role", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "opd", "vendor", "status", "total", "created_at"]
+    list_filter = ["status", "fiscal_year"]
+    search_fields = ["number", "sp_number", "opd__name", "vendor__business_name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["opd", "vendor"]
+    inlines = [OrderLineInline, OrderEventInline]
+    # Only the notes may be corrected here; everything the rules depend on is read-only.
+    readonly_fields = [
+        "number",
+        "opd",
+        "buyer",
+        "vendor",
+        "rup_package",
+        "fiscal_year",
+        "status",
+        "checkout_token",
+        "subtotal",
+        "ppn_rate",
+        "ppn_amount",
+        "total",
+        "requires_approval",
+        "approved_by",
+        "approved_at",
+        "negotiation_rounds",
+        "sp_number",
+        "sp_sequence",
+        "reason",
+        "delivery_note_file",
+        "delivery_address",
+        "needed_by",
+        "created_at",
+        "updated_at",
+        "sent_at",
+        "accepted_at",
+        "shipped_at",
+        "received_at",
+        "paid_at",
+        "completed_at",
+        "cancelled_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrderEvent)
+class OrderEventAdmin(ReadOnlyAdmin):
+    list_display = ["order", "created_at", "actor", "actor_role", "from_status", "to_status"]
+    list_filter = ["to_status"]
+    search_fields = ["order__number", "note"]
+    list_select_related = ["order", "actor"]
+
+    def get_actions(self, request):
+        return {}
+
+
+class NegotiationOfferLineInline(ReadOnlyInline):
+    model = NegotiationOfferLine
+
+
+@admin.register(NegotiationOffer)
+class NegotiationOfferAdmin(ReadOnlyAdmin):
+    list_display = ["order", "round", "action", "actor", "proposed_total", "created_at"]
+    inlines = [NegotiationOfferLineInline]
+
+
+class ReceiptLineInline(ReadOnlyInline):
+    model = ReceiptLine
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(ReadOnlyAdmin):
+    list_display = ["number", "order", "received_on", "received_by"]
+    search_fields = ["number", "order__number"]
+    inlines = [ReceiptLineInline]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["order", "amount", "paid_on", "reference"]
+    search_fields = ["order__number", "reference"]
+
+
+@admin.register(VendorRating)
+class VendorRatingAdmin(ReadOnlyAdmin):
+    list_display = ["vendor", "order", "score", "created_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["user", "message", "created_at", "read_at"]

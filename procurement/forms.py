@@ -1,0 +1,209 @@
+"""Forms of the procurement pages; the services re-check every rule."""
+
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .services import MAX_QUANTITY, MAX_UNIT_PRICE
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class QuantityForm(forms.Form):
+    quantity = forms.IntegerField(
+        label=_("Jumlah"),
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        error_messages={"invalid": _("Jumlah harus berupa bilangan bulat.")},
+    )
+
+
+class CheckoutForm(forms.Form):
+    """Delivery details plus one RUP package per vendor group (or one for all)."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    package_all = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Paket RUP untuk semua pesanan"),
+        empty_label=_("— pilih per penyedia di bawah —"),
+    )
+    delivery_address = forms.CharField(
+        label=_("Alamat pengiriman"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    needed_by = forms.DateField(label=_("Dibutuhkan tanggal"), widget=DATE)
+    note = forms.CharField(
+        label=_("Catatan untuk penyedia"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, packages, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.packages = packages
+        self.fields["package_all"].queryset = packages
+        self.fields["package_all"].label_from_instance = self.package_label
+        self.group_fields = []
+        for group in groups:
+            name = f"package_{group['vendor'].pk}"
+            self.fields[name] = forms.ModelChoiceField(
+                queryset=packages,
+                required=False,
+                label=_("Paket RUP untuk %(vendor)s") % {"vendor": group["vendor"]},
+                empty_label=_("— pilih paket —"),
+            )
+            self.fields[name].label_from_instance = self.package_label
+            self.group_fields.append((group, name))
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4().hex)
+
+    @staticmethod
+    def package_label(package):
+        from catalog.money import format_rupiah
+
+        return f"{package.kode_rup} – {package.name} (sisa {format_rupiah(package.remaining)})"
+
+    def clean_needed_by(self):
+        value = self.cleaned_data["needed_by"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("Tanggal dibutuhkan tidak boleh sebelum hari ini."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        chosen = {}
+        for group, name in self.group_fields:
+            package = data.get(name) or data.get("package_all")
+            if package is None:
+                self.add_error(name, _("Pilih paket RUP."))
+            else:
+                chosen[group["vendor"].pk] = package.pk
+        data["packages"] = chosen
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OfferForm(forms.Form):
+    """Unit price and quantity per order line (buyer proposal or vendor counter-offer)."""
+
+    note = forms.CharField(
+        label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, lines, proposed=None, **kwargs):
+        """``proposed``: {line id: (unit price, quantity)} of the offer being answered, as the starting values."""
+        super().__init__(*args, **kwargs)
+        proposed = proposed or {}
+        self.rows = []
+        for line in lines:
+            price = f"price_{line.pk}"
+            qty = f"qty_{line.pk}"
+            start_price, start_qty = proposed.get(line.pk, (line.unit_price, line.quantity))
+            self.fields[price] = forms.IntegerField(
+                label=_("Harga satuan"), min_value=1, max_value=int(MAX_UNIT_PRICE), initial=int(start_price)
+            )
+            self.fields[qty] = forms.IntegerField(
+                label=_("Jumlah"), min_value=1, max_value=MAX_QUANTITY, initial=start_qty
+            )
+            self.rows.append((line, price, qty))
+
+    def offer_lines(self):
+        return {line.pk: (self.cleaned_data[p], self.cleaned_data[q]) for line, p, q in self.rows}
+
+
+class ShipForm(forms.Form):
+    note = forms.CharField(
+        label=_("Catatan pengiriman"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    delivery_note_file = forms.FileField(
+        label=_("Surat jalan (PDF/JPG/PNG, opsional)"), required=False, widget=forms.ClearableFileInput
+    )
+
+    def clean_delivery_note_file(self):
+        f = self.cleaned_data.get("delivery_note_file")
+        if not f:
+            return f
+        if f.size > settings.MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(_("Berkas terlalu besar (maks. 5 MB)."))
+        ext = Path(f.name).suffix.lower()
+        if ext not in {".pdf", ".jpg", ".jpeg", ".png"}:
+            raise forms.ValidationError(_("Hanya PDF, JPG atau PNG."))
+        f.name = f"{uuid.uuid4().hex}{ext}"
+        return f
+
+
+class ReceiptForm(forms.Form):
+    received_on = forms.DateField(label=_("Tanggal terima"), widget=DATE)
+    note = forms.CharField(
+        label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("received_on", timezone.localdate())
+        self.rows = []
+        for line in lines:
+            outstanding = line.quantity - line.received_quantity
+            name = f"recv_{line.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=line.product_name,
+                min_value=0,
+                max_value=outstanding,
+                initial=outstanding,
+                required=False,
+            )
+            self.rows.append((line, name, outstanding))
+
+    def quantities(self):
+        return {line.pk: self.cleaned_data.get(name) or 0 for line, name, _o in self.rows}
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("Tanggal transfer"), widget=DATE)
+    reference = forms.CharField(label=_("Nomor referensi transfer"), max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("paid_on", timezone.localdate())
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Nilai"),
+        coerce=int,
+        choices=[(i, "★" * i) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Komentar"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RUPImportForm(forms.Form):
+    file = forms.FileField(label=_("Berkas CSV atau XLSX"))
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        ext = Path(f.name).suffix.lower()
+        if ext not in {".csv", ".xlsx"}:
+            raise forms.ValidationError(_("Unggah berkas .csv atau .xlsx."))
+        if f.size > settings.MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(_("Berkas terlalu besar (maks. 5 MB)."))
+        return f

@@ -1,0 +1,81 @@
+"""The demo order seed: every status, consistent money, numbers and audit trail."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from django.utils import timezone
+
+from procurement.models import (
+    OPEN_STATUSES,
+    PAID_STATUSES,
+    Budget,
+    OPDMember,
+    Order,
+    OrderStatus,
+    Payment,
+    RUPPackage,
+)
+from procurement.services import compute_totals
+from tests.factories import OPDFactory, OPDMemberFactory, ProductFactory, UserFactory, VendorFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def check_invariants():
+    now = timezone.now()
+    for package in RUPPackage.objects.all():
+        orders = list(package.orders.all())
+        assert package.committed == sum((o.total for o in orders if o.status in OPEN_STATUSES), Decimal(0))
+        assert package.spent == sum((o.total for o in orders if o.status in PAID_STATUSES), Decimal(0))
+        assert package.pagu >= package.committed + package.spent
+    sp = defaultdict(list)
+    for order in Order.objects.prefetch_related("lines", "events"):
+        lines = list(order.lines.all())
+        totals = compute_totals([(ln.unit_price, ln.quantity) for ln in lines], ppn_rate=order.ppn_rate)
+        assert (order.subtotal, order.total) == (totals.subtotal, totals.total)
+        assert [ln.line_total for ln in lines] == totals.line_totals
+        events = list(order.events.all())
+        assert events[-1].to_status == order.status, order.number
+        for before, after in zip(events, events[1:], strict=False):
+            assert after.from_status == before.to_status and after.created_at >= before.created_at
+        assert all(e.created_at <= now for e in events)
+        assert order.created_at.year == order.fiscal_year
+        if order.sp_sequence:
+            sp[(order.opd_id, order.fiscal_year)].append(order.sp_sequence)
+        if order.status in PAID_STATUSES:
+            assert order.payments.get().amount == order.total and order.paid_at
+        if order.status == OrderStatus.PARTIALLY_RECEIVED:
+            assert 0 < sum(ln.received_quantity for ln in lines) < sum(ln.quantity for ln in lines)
+    for seqs in sp.values():
+        assert sorted(seqs) == list(range(1, len(seqs) + 1))
+
+
+def test_seed_demo_orders_makes_every_status_with_consistent_money():
+    opds = [OPDFactory() for _ in range(4)]
+    pembeli = UserFactory(username="pembeli", role="buyer")
+    OPDMember.objects.create(user=pembeli, opd=opds[1], position=OPDMember.Position.PPK)
+    OPDMemberFactory(opd=opds[2])
+    for _ in range(5):
+        vendor = VendorFactory(is_pkp=_ % 2 == 0)
+        for i in range(3):
+            ProductFactory(vendor=vendor, price=Decimal(1500 + 1000 * i), min_order=1 + i)
+    call_command("seed_demo_orders", orders=300)
+
+    statuses = set(Order.objects.values_list("status", flat=True))
+    assert statuses == {s.value for s in OrderStatus}
+    assert set(Order.objects.filter(opd=opds[1]).values_list("status", flat=True)) == {
+        s.value for s in OrderStatus
+    }
+    assert Budget.objects.count() == 8
+    assert OPDMember.objects.filter(user__username__in=["kepala", "bendahara"], opd=opds[1]).count() == 2
+    assert Order.objects.filter(fiscal_year=timezone.localdate().year - 1).exists()
+    assert (
+        Payment.objects.aggregate(s=Sum("amount"))["s"] == RUPPackage.objects.aggregate(s=Sum("spent"))["s"]
+    )
+    check_invariants()
+
+    call_command("seed_demo_orders")  # second run: nothing new
+    assert Order.objects.count() == 300
