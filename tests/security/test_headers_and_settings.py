@@ -21,7 +21,12 @@ PRODUCTION_ENV = {
 
 
 def _production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_SSL_REDIRECT"}}
+    # Browser test modules set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; production never has it.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(PRODUCTION_ENV)
     env.update(extra)
     return env
