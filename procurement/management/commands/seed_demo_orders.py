@@ -278,7 +278,7 @@ class Command(BaseCommand):
                 Budget(
                     opd=opd,
                     fiscal_year=year,
-                    goods_services_pagu=Decimal(self.rng.randint(1000, 40000)) * MILLION,
+                    goods_services_pagu=Decimal(self.rng.randint(500, 12000)) * MILLION,
                 )
                 for opd in opds
                 for year in (self.year - 1, self.year)
@@ -413,7 +413,8 @@ class Command(BaseCommand):
         chosen = self.rng.sample(products, k=min(len(products), self.rng.choice([1, 1, 2, 2, 3, 4])))
         lines = []
         for p in chosen:
-            qty = p.min_order + self.rng.choice([0, 0, 1, 2, 4, 9, 19, 49])
+            # City orders are sizeable (meeting meals, uniforms, seedlings for a whole programme).
+            qty = p.min_order + self.rng.choice([0, 5, 10, 20, 40, 80, 150, 300])
             lines.append(
                 OrderLine(
                     product=p,
