@@ -51,7 +51,7 @@ DEMO_SEED = 20230627  # launch of Bangga E-Lokal
 PHOTOS_PER_LEAF = 3
 PHOTO_SIZE = 640
 THUMB_SIZE = 360
-OTHER_COMMANDS = ("seed_demo_orders", "compute_opd_scores")
+OTHER_COMMANDS = ("seed_demo_orders", "compute_opd_scores", "compute_red_flags")
 
 
 class Command(BaseCommand):
@@ -67,7 +67,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only-catalog",
             action="store_true",
-            help="Skip the other apps' demo commands (seed_demo_orders, compute_opd_scores).",
+            help="Skip the other apps' demo commands (seed_demo_orders, compute_opd_scores, compute_red_flags).",
         )
 
     def handle(self, *args, **options):
