@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from catalog.models import UMK_SCALES, BusinessScale, Product
 from catalog.money import ZERO, to_rupiah
@@ -43,13 +44,20 @@ def parse_year(raw) -> int:
     return year if MIN_YEAR <= year <= current_year() + 1 else current_year()
 
 
-def _cache_key(year: int) -> str:
-    return f"opd_scoring:dashboard:{year}"
+def _cache_key(year: int, language: str | None = None) -> str:
+    # The cached data holds translated labels (month names), so each language has its own copy.
+    return f"opd_scoring:dashboard:{language or get_language() or settings.LANGUAGE_CODE}:{year}"
 
 
 def invalidate_dashboard_cache(*args, **kwargs) -> None:
-    """Forget every year's cached dashboard (cheap: one delete_many, no query)."""
-    cache.delete_many([_cache_key(y) for y in range(MIN_YEAR, current_year() + 2)])
+    """Forget every year's cached dashboard in every language (cheap: one delete_many, no query)."""
+    cache.delete_many(
+        [
+            _cache_key(y, code)
+            for y in range(MIN_YEAR, current_year() + 2)
+            for code, _name in settings.LANGUAGES
+        ]
+    )
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:

@@ -259,3 +259,15 @@ def test_spreadsheet_formulae_in_names_are_neutralised(anon_client, city, year):
         "utf-8-sig"
     )
     assert "'=HYPERLINK" in text
+
+
+@pytest.mark.django_db
+def test_cached_dashboard_is_kept_per_language(anon_client):
+    from django.conf import settings
+
+    english = anon_client.post("/i18n/setlang/", {"language": "en", "next": "/indeks/"}, follow=True)
+    assert english.status_code == 200
+    anon_client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
+    indonesian = anon_client.get("/indeks/").content.decode()
+    # Month labels come from the cached data: the English visit must not leak "May" into Indonesian.
+    assert "Mei" in indonesian and ">May<" not in indonesian
