@@ -7,9 +7,11 @@ a ``<title>`` and the page shows the same numbers in a table.
 
 from decimal import Decimal
 
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 WIDTH = 300
 
@@ -18,16 +20,17 @@ def short_rupiah(value) -> str:
     """Rp1,2 M (miliar), Rp350 jt, Rp12 rb: for chart labels; tables show the full amount."""
     value = Decimal(value or 0)
     for size, suffix in (
-        (Decimal(10) ** 12, "T"),
-        (Decimal(10) ** 9, "M"),
-        (Decimal(10) ** 6, "jt"),
-        (Decimal(1000), "rb"),
+        (Decimal(10) ** 12, pgettext("singkatan rupiah", "T")),  # triliun
+        (Decimal(10) ** 9, pgettext("singkatan rupiah", "M")),  # miliar
+        (Decimal(10) ** 6, pgettext("singkatan rupiah", "jt")),  # juta
+        (Decimal(1000), pgettext("singkatan rupiah", "rb")),  # ribu
     ):
         if abs(value) >= size:
             number = (value / size).quantize(Decimal("0.1"))
-            text = f"{number:f}".replace(".", ",")
-            if text.endswith(",0"):
+            text = f"{number:f}"
+            if text.endswith(".0"):
                 text = text[:-2]
+            text = text.replace(".", get_format("DECIMAL_SEPARATOR"))
             return f"Rp{text} {suffix}"
     return f"Rp{int(value)}"
 

@@ -37,7 +37,7 @@ from django.db.models import Count, DateField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import UMK_SCALES
 from catalog.money import ZERO, format_rupiah, to_rupiah
@@ -408,15 +408,22 @@ def format_value(key: str, value) -> str:
     if unit == "pct":
         return fmt_pct(value)
     if unit == "days":
-        return _("%(n)s hari") % {"n": fmt_number(value)}
+        return days_text(value)
     return fmt_number(value)
+
+
+def days_text(value) -> str:
+    """'5 hari' / '5 days': the number formatted, the word in the right plural form."""
+    number = Decimal(value)
+    count = int(number) if number == number.to_integral_value() else 2
+    return ngettext("%(n)s hari", "%(n)s hari", count) % {"n": fmt_number(value)}
 
 
 def format_target(key: str, target: Decimal) -> str:
     component = COMPONENTS[key]
     text = fmt_pct(target) if component.unit == "pct" else fmt_number(target)
     if component.unit == "days":
-        text = _("%(n)s hari") % {"n": text}
+        text = days_text(target)
     return ("≥ " if component.higher_is_better else "≤ ") + text
 
 

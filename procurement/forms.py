@@ -186,7 +186,7 @@ class PaymentForm(forms.Form):
 
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
-        label=_("Nilai"),
+        label=_("Nilai penyedia (1–5)"),
         coerce=int,
         choices=[(i, "★" * i) for i in range(5, 0, -1)],
         widget=forms.RadioSelect,
