@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import BusinessScale, Kecamatan, Product
 from .search import MAX_QUERY_LENGTH, search_products
 from .selectors import category_tree
+from .widgets import QuickSelect
 
 MAX_PRICE = 10**15
 
@@ -57,6 +58,7 @@ class ProductFilter(django_filters.FilterSet):
         choices=category_choices,
         method="filter_kategori",
         empty_label=_("Semua kategori"),
+        widget=QuickSelect,
     )
     harga_min = django_filters.NumberFilter(
         label=_("Harga minimal (Rp)"),
@@ -84,6 +86,7 @@ class ProductFilter(django_filters.FilterSet):
         to_field_name="name",
         queryset=Kecamatan.objects.order_by("name"),
         empty_label=_("Semua kecamatan"),
+        widget=QuickSelect,
     )
     skala = django_filters.MultipleChoiceFilter(
         label=_("Skala usaha"),

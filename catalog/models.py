@@ -166,6 +166,8 @@ class Vendor(models.Model):
         indexes = [
             # BPBJ verification queue: pending vendors, oldest first.
             models.Index(fields=["status", "created_at"], name="vendor_status_created_idx"),
+            # Public list's "skala usaha" filter (verified vendors of a scale; issue 5).
+            models.Index(fields=["status", "scale"], name="vendor_status_scale_idx"),
         ]
 
     def __str__(self):
@@ -328,6 +330,27 @@ class Product(models.Model):
             models.Index(fields=["status", "submitted_at"], name="product_status_submitted_idx"),
             # Minimum-TKDN filter.
             models.Index(fields=["status", "tkdn"], name="product_status_tkdn_idx"),
+            # Public list (issue 5): newest / price order of tayang products, whole catalogue and
+            # one category; the id breaks ties so an ordered index scan can stop after one page.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="product_pub_newest_idx",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                fields=["price", "-id"], name="product_pub_price_idx", condition=Q(status="published")
+            ),
+            models.Index(
+                fields=["category", "-published_at", "-id"],
+                name="product_pub_cat_newest_idx",
+                condition=Q(status="published"),
+            ),
+            # Category pages sorted by price, and "similar products" (closest price in the category).
+            models.Index(
+                fields=["category", "price", "-id"],
+                name="product_pub_cat_price_idx",
+                condition=Q(status="published"),
+            ),
         ]
 
     def __str__(self):

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, F, Prefetch, QuerySet
-from django.db.models.functions import Abs
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -19,6 +18,11 @@ from .models import Category, Product, ProductPhoto, Vendor
 
 CATEGORY_TREE_CACHE_KEY = "catalog:category-tree:v1"
 CATEGORY_TREE_TIMEOUT = 60 * 60
+# The front page's counts: a grouped COUNT over every public product (~0.3 s at 1M rows) is
+# cached; saving a product, vendor or category drops it, and the TTL bounds the lag in
+# processes the signal does not reach (one LocMemCache per gunicorn worker).
+CATALOG_COUNTS_CACHE_KEY = "catalog:counts:v1"
+CATALOG_COUNTS_TIMEOUT = 5 * 60
 
 
 def first_photo_prefetch() -> Prefetch:
@@ -54,14 +58,28 @@ def public_product_detail(pk: int) -> Product:
 
 
 def similar_products(product: Product, limit: int = 8) -> list[Product]:
-    """Other public products of the same category, closest in price first."""
-    return list(
+    """Other public products of the same category, closest in price first.
+
+    Two short walks of the (category, price) index, one up and one down from the
+    product's price, merged here: ordering the whole category by ``ABS(price - p)``
+    sorted ~36,000 rows per product page at national size (170 ms).
+    """
+    same_category = (
         public_products()
+        .prefetch_related(None)
         .filter(category_id=product.category_id)
         .exclude(pk=product.pk)
-        .annotate(price_gap=Abs(F("price") - product.price))
-        .order_by("price_gap", "-published_at", "-id")[:limit]
     )
+    above = list(same_category.filter(price__gte=product.price).order_by("price", "-id")[:limit])
+    below = list(same_category.filter(price__lt=product.price).order_by("-price", "id")[:limit])
+
+    def closeness(p: Product):
+        published = p.published_at.timestamp() if p.published_at else float("-inf")
+        return (abs(p.price - product.price), -published, -p.pk)
+
+    similar = sorted(above + below, key=closeness)[:limit]
+    prefetch_related_objects(similar, first_photo_prefetch())
+    return similar
 
 
 def vendor_public_products(vendor: Vendor) -> QuerySet[Product]:
@@ -70,7 +88,37 @@ def vendor_public_products(vendor: Vendor) -> QuerySet[Product]:
 
 
 def public_vendor_count() -> int:
-    return Vendor.objects.public().count()
+    return catalog_counts()["vendors"]
+
+
+def public_product_count() -> int:
+    return catalog_counts()["products"]
+
+
+def catalog_counts() -> dict:
+    """Public products, verified vendors and products per category id (cached, see above)."""
+    counts = cache.get(CATALOG_COUNTS_CACHE_KEY)
+    if counts is None:
+        per_category = dict(
+            Product.objects.public().order_by().values_list("category_id").annotate(n=Count("id"))
+        )
+        counts = {
+            "products": sum(per_category.values()),
+            "vendors": Vendor.objects.public().count(),
+            "per_category": per_category,
+        }
+        cache.set(CATALOG_COUNTS_CACHE_KEY, counts, CATALOG_COUNTS_TIMEOUT)
+    return counts
+
+
+def clear_catalog_counts_cache() -> None:
+    cache.delete(CATALOG_COUNTS_CACHE_KEY)
+
+
+@receiver([post_save, post_delete], sender=Product, dispatch_uid="catalog.selectors.product_changed")
+@receiver([post_save, post_delete], sender=Vendor, dispatch_uid="catalog.selectors.vendor_changed")
+def _catalog_changed(**kwargs) -> None:
+    clear_catalog_counts_cache()
 
 
 # --- Category tree -------------------------------------------------------------------------
@@ -154,7 +202,7 @@ def category_tree() -> CategoryTree:
 
 
 def clear_category_cache() -> None:
-    cache.delete(CATEGORY_TREE_CACHE_KEY)
+    cache.delete_many([CATEGORY_TREE_CACHE_KEY, CATALOG_COUNTS_CACHE_KEY])
 
 
 @receiver([post_save, post_delete], sender=Category, dispatch_uid="catalog.selectors.category_changed")
@@ -169,11 +217,10 @@ def category_descendant_ids(category: Category | int) -> list[int]:
 
 
 def root_category_counts() -> list[tuple[CategoryNode, int]]:
-    """Top-level categories with the number of public products below each (one grouped query)."""
+    """Top-level categories with the number of public products below each (cached counts)."""
     tree = category_tree()
-    per_category = Product.objects.public().order_by().values_list("category_id").annotate(n=Count("id"))
     totals: dict[int, int] = {}
-    for category_id, n in per_category:
+    for category_id, n in catalog_counts()["per_category"].items():
         root = tree.root_of(category_id)
         totals[root] = totals.get(root, 0) + n
     return [(node, totals.get(node.id, 0)) for node in tree.roots()]

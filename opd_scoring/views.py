@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -13,6 +14,7 @@ from . import charts
 from .exports import ranking_table, table_response, transactions_table
 from .models import Period, PeriodKind, ScoreSnapshot, ScoringScheme
 from .selectors import (
+    DASHBOARD_CACHE_TIMEOUT,
     current_year,
     dashboard_data,
     get_visible_opd,
@@ -37,30 +39,51 @@ def dashboard(request):
             linkable = {row["opd_id"] for row in data["ranking"]}
         elif user.opd is not None:
             linkable = {user.opd.pk}
-    chart = {
-        "monthly": charts.monthly_bars(
-            data["monthly"], title=_("Belanja terbayar per bulan %(y)s") % {"y": year}
-        ),
-        "scale": charts.horizontal_bars(data["by_scale"], title=_("Belanja menurut skala usaha penyedia")),
-        "kecamatan": charts.horizontal_bars(
-            data["by_kecamatan"], title=_("Belanja menurut kecamatan penyedia")
-        ),
-        "categories": charts.horizontal_bars(
-            data["top_categories"], title=_("Kategori dengan belanja terbesar")
-        ),
-        "vendors": charts.horizontal_bars(data["top_vendors"], title=_("Penyedia dengan belanja terbesar")),
-    }
-    bars = {
-        "products": charts.progress(data["products_pct"], label=_("Produk tayang terhadap target")),
-        "spending": charts.progress(data["spending_pct"], label=_("Belanja terhadap target")),
-        "local": charts.progress(
-            data["local_share"], target=data["target_local_share"], label=_("Belanja lokal terhadap pagu")
-        ),
-    }
+
+    # The page body is a cached fragment (one per data build, language and set of linked
+    # OPDs); the charts are only built when the fragment is rendered.
+    def build_charts():
+        return {
+            "monthly": charts.monthly_bars(
+                data["monthly"], title=_("Belanja terbayar per bulan %(y)s") % {"y": year}
+            ),
+            "scale": charts.horizontal_bars(
+                data["by_scale"], title=_("Belanja menurut skala usaha penyedia")
+            ),
+            "kecamatan": charts.horizontal_bars(
+                data["by_kecamatan"], title=_("Belanja menurut kecamatan penyedia")
+            ),
+            "categories": charts.horizontal_bars(
+                data["top_categories"], title=_("Kategori dengan belanja terbesar")
+            ),
+            "vendors": charts.horizontal_bars(
+                data["top_vendors"], title=_("Penyedia dengan belanja terbesar")
+            ),
+        }
+
+    def build_bars():
+        return {
+            "products": charts.progress(data["products_pct"], label=_("Produk tayang terhadap target")),
+            "spending": charts.progress(data["spending_pct"], label=_("Belanja terhadap target")),
+            "local": charts.progress(
+                data["local_share"], target=data["target_local_share"], label=_("Belanja lokal terhadap pagu")
+            ),
+        }
+
     return render(
         request,
         "opd_scoring/dashboard.html",
-        {"d": data, "chart": chart, "bars": bars, "years": selectable_years(), "linkable": linkable},
+        {
+            "d": data,
+            "chart": SimpleLazyObject(build_charts),
+            "bars": SimpleLazyObject(build_bars),
+            "years": selectable_years(),
+            "linkable": linkable,
+            "linkable_key": "bpbj"
+            if user.is_authenticated and user.is_bpbj
+            else ",".join(map(str, sorted(linkable))),
+            "fragment_timeout": DASHBOARD_CACHE_TIMEOUT,
+        },
     )
 
 

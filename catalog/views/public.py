@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,8 +19,10 @@ from django.views.decorators.http import require_POST
 from ..filters import ProductFilter, Sort
 from ..models import BusinessScale, Product, Vendor
 from ..money import format_rupiah
+from ..pagination import CappedPaginator
 from ..selectors import (
     category_tree,
+    public_product_count,
     public_product_detail,
     public_products,
     public_vendor_count,
@@ -40,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "categories": root_category_counts(),
         "newest": newest,
-        "product_count": Product.objects.public().count(),
+        "product_count": public_product_count(),
         "vendor_count": public_vendor_count(),
         "target_products": settings.TARGET_PRODUCTS,
     }
@@ -101,7 +102,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     filterset = ProductFilter(request.GET or None, queryset=public_products(), request=request)
     filterset.form.label_suffix = ""
     products = filterset.qs
-    page_obj = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = CappedPaginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     chips = _active_filter_chips(request, filterset)
     # Hidden inputs that keep the current filters when only the sort changes.
     keep_params = [(key, value) for key, value in request.GET.lists() if key not in ("urut", "page")]
@@ -164,7 +165,7 @@ def product_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     vendor = get_object_or_404(Vendor.objects.public().select_related("kecamatan", "kelurahan"), slug=slug)
-    page_obj = Paginator(vendor_public_products(vendor), PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = CappedPaginator(vendor_public_products(vendor), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"vendor": vendor, "page_obj": page_obj, "products": page_obj.object_list}
     return render(request, "catalog/public/vendor_detail.html", context)
 
