@@ -10,6 +10,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ecatalog.params import parse_id
+
 from . import charts
 from .exports import ranking_table, table_response, transactions_table
 from .models import Period, PeriodKind, ScoreSnapshot, ScoringScheme
@@ -158,9 +160,10 @@ def _snapshot_for_download(request) -> ScoreSnapshot:
     """A published snapshot: ?snapshot=<id>, else the latest of ?tahun=, else the latest overall."""
     raw = request.GET.get("snapshot", "")
     if raw:
-        if not raw.isdigit():
+        snapshot_id = parse_id(raw)
+        if snapshot_id is None:
             raise Http404
-        snapshot = ScoreSnapshot.objects.published().select_related("period").filter(pk=int(raw)).first()
+        snapshot = ScoreSnapshot.objects.published().select_related("period").filter(pk=snapshot_id).first()
     elif request.GET.get("tahun"):
         snapshot = latest_published_snapshot(parse_year(request.GET.get("tahun")))
     else:

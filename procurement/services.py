@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from catalog.models import Product
 from catalog.money import format_rupiah, to_rupiah
+from ecatalog.params import parse_id
 
 from .models import (
     OPD,
@@ -1136,6 +1137,6 @@ def available_actions(
 def mark_notifications_read(*, user, ids=None) -> int:
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
-        clean = [int(i) for i in ids if str(i).isdigit()]
+        clean = [pk for pk in map(parse_id, ids) if pk]
         qs = qs.filter(pk__in=clean)
     return qs.update(read_at=timezone.now())

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import bpbj_required, buyer_required, vendor_required
+from ecatalog.params import parse_id
 
 from . import selectors, services
 from .filters import OrderFilter
@@ -73,12 +74,13 @@ def cart(request):
         remove = request.POST.get("remove")
         try:
             if remove:
-                services.remove_cart_item(user=request.user, item_id=int(remove) if remove.isdigit() else 0)
+                services.remove_cart_item(user=request.user, item_id=parse_id(remove) or 0)
                 messages.success(request, _("Barang dihapus dari keranjang."))
             else:
                 for key, value in request.POST.items():
-                    if key.startswith("qty_") and key[4:].isdigit():
-                        services.update_cart_item(user=request.user, item_id=int(key[4:]), quantity=value)
+                    item_id = parse_id(key[4:]) if key.startswith("qty_") else None
+                    if item_id:
+                        services.update_cart_item(user=request.user, item_id=item_id, quantity=value)
                 messages.success(request, _("Keranjang diperbarui."))
         except ProcurementError as exc:
             messages.error(request, exc.message)
@@ -420,8 +422,8 @@ def receipt_print(request, pk: int, receipt_pk: int):
 def notifications(request):
     if request.method == "POST":
         target = request.POST.get("open")
-        if target and target.isdigit():
-            note = get_object_or_404(Notification, pk=int(target), user=request.user)
+        if parse_id(target):
+            note = get_object_or_404(Notification, pk=parse_id(target), user=request.user)
             services.mark_notifications_read(user=request.user, ids=[note.pk])
             if note.url and url_has_allowed_host_and_scheme(note.url, {request.get_host()}):
                 return redirect(note.url)
@@ -450,7 +452,7 @@ def rup_list(request):
     else:
         raise Http404
     year = request.GET.get("tahun", "")
-    if year.isdigit():
+    if parse_id(year, max_value=9999):
         qs = qs.filter(fiscal_year=int(year))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(

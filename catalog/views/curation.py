@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import bpbj_required
+from ecatalog.params import parse_id
 
 from .. import services
 from ..forms import (
@@ -178,7 +179,7 @@ def curation_queue(request):
 def bulk_approve(request):
     """Publish the ticked products; the ones that cannot be published are listed with the reason."""
     back = _safe_next(request, reverse("catalog:curation_queue"))
-    ids = [value for value in request.POST.getlist("ids") if value.isdigit()]
+    ids = [pk for pk in map(parse_id, request.POST.getlist("ids")) if pk]
     if not ids:
         messages.warning(request, _("Pilih minimal satu produk."))
         return redirect(back)

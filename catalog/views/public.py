@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from ecatalog.params import parse_id
+
 from ..filters import ProductFilter, Sort
 from ..models import BusinessScale, Product, Vendor
 from ..money import format_rupiah
@@ -207,9 +209,8 @@ def compare_toggle(request: HttpRequest) -> HttpResponse:
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("catalog:compare")
-    try:
-        product_id = int(request.POST.get("product", ""))
-    except (TypeError, ValueError):
+    product_id = parse_id(request.POST.get("product"))
+    if product_id is None:
         messages.error(request, _("Produk tidak valid."))
         return redirect(next_url)
     ids = _compare_ids(request)

@@ -13,7 +13,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from procurement.models import CartItem
+
 from ..factories import CategoryFactory, KelurahanFactory, ProductFactory
+from ..procurement.factories import RUPPackageFactory
 
 # Anything a browser, a bot or an attacker might send: unicode, control characters and NUL
 # (PostgreSQL refuses NUL in text), SQL and template syntax, very long values.
@@ -80,7 +83,30 @@ TARGETS = [
         number_fields=("kecamatan", "kelurahan"),
         file_fields=("document", "dokumen", "file"),
     ),
-    # Later: product form (persona="vendor_client"), cart and checkout (persona="buyer_client").
+    FormTarget(
+        name="vendor product form",
+        url_name="catalog:product_create",
+        method="post",
+        persona="vendor_client",
+        text_fields=("name", "category", "unit", "description", "specifications_text"),
+        number_fields=("category", "price", "min_order", "stock", "lead_time_days", "tkdn"),
+    ),
+    FormTarget(
+        name="buyer cart",
+        url_name="procurement:cart",
+        method="post",
+        persona="buyer_client",
+        text_fields=("remove", "update"),
+        number_fields=("remove", "quantity", "qty_1", "qty_2"),
+    ),
+    FormTarget(
+        name="buyer checkout",
+        url_name="procurement:checkout",
+        method="post",
+        persona="buyer_client",
+        text_fields=("token", "delivery_address", "needed_by", "note", "package_all"),
+        number_fields=("package_all", "needed_by"),
+    ),
 ]
 
 
@@ -95,11 +121,17 @@ def form_data(target: FormTarget):
 
 
 @pytest.fixture
-def catalogue_rows(db):
+def catalogue_rows(db, opd_member):
     kelurahan = KelurahanFactory()
     category = CategoryFactory(name="Makanan Olahan", slug="makanan-olahan")
-    for i in range(3):
+    products = [
         ProductFactory(category=category, vendor__kelurahan=kelurahan, name=f"Keripik Apel {i}")
+        for i in range(3)
+    ]
+    # The buyer has a budgeted package and a cart, so checkout examples reach the real checks.
+    RUPPackageFactory(opd=opd_member.opd)
+    for product in products[:2]:
+        CartItem.objects.create(user=opd_member.user, product=product, quantity=2)
 
 
 def _send(client: Client, target: FormTarget, data: dict):
@@ -112,6 +144,7 @@ def _send(client: Client, target: FormTarget, data: dict):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
+@pytest.mark.django_db
 def test_public_form_never_answers_500(request, target, catalogue_rows):
     client = request.getfixturevalue(target.persona)
 
