@@ -35,6 +35,7 @@ from bench.common import (  # noqa: E402,E501
 )
 
 LUA = ROOT / "bench" / "wrk_report.lua"
+VARY_LUA = ROOT / "bench" / "wrk_vary.lua"
 
 
 def pages() -> list[tuple[str, str, bool]]:
@@ -68,6 +69,50 @@ def pages() -> list[tuple[str, str, bool]]:
     ]
 
 
+def variants(name: str, count: int = 4000, seed: int = 5) -> list[str] | None:
+    """Many different URLs of the same kind of page, for ``--vary`` (cold) runs; None: one URL only.
+
+    Drawn from the data with a fixed seed, so two runs ask for the same URLs.
+    """
+    import random
+
+    from django.urls import reverse
+
+    from catalog.models import Category, Product, Vendor
+
+    rng = random.Random(seed)
+    lst = reverse("catalog:product_list")
+    top = Product.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    sample_ids = sorted(rng.sample(range(1, top + 1), min(top, count * 2)))
+    sample = list(
+        Product.objects.public()
+        .filter(id__in=sample_ids)
+        .select_related("vendor", "category")
+        .only("id", "slug", "name", "price", "vendor__scale", "vendor__status", "category__slug")[:count]
+    )
+    words = sorted({w.lower() for p in sample for w in p.name.split() if len(w) >= 4 and w.isalpha()})
+    if name == "text search":
+        paths = [f"{lst}?q={w}" + (f"&page={n}" if n > 1 else "") for w in words for n in range(1, 9)]
+    elif name == "search + 3 filters":
+        paths = [
+            f"{lst}?q={p.name.split()[0].lower()}&kategori={p.category.slug}&harga_min=1000"
+            f"&harga_max={int(p.price) * 2 + 1000}&skala={p.vendor.scale}"
+            for p in sample
+        ]
+    elif name == "category page 50":
+        slugs = list(Category.objects.order_by("id").values_list("slug", flat=True))
+        paths = [f"{lst}?kategori={slug}&page={n}" for slug in slugs for n in range(2, 101)]
+    elif name == "product page":
+        paths = [p.get_absolute_url() for p in sample]
+    elif name == "vendor page":
+        vendor_ids = sorted({p.vendor_id for p in sample})
+        paths = [v.get_absolute_url() for v in Vendor.objects.filter(id__in=vendor_ids).only("slug")]
+    else:
+        return None
+    rng.shuffle(paths)
+    return paths[:count]
+
+
 def follow_redirect(path: str, buyer_username: str) -> str:
     """The page a logged-in buyer lands on (``my_opd`` redirects to the OPD's own score page)."""
     from django.contrib.auth import get_user_model
@@ -83,7 +128,9 @@ def follow_redirect(path: str, buyer_username: str) -> str:
     return path
 
 
-def wrk(url: str, cookie: str | None, duration: int, connections: int, threads: int) -> dict:
+def wrk(
+    url: str, cookie: str | None, duration: int, connections: int, threads: int, paths_file: str | None = None
+) -> dict:
     cmd = [
         "wrk",
         f"-t{threads}",
@@ -92,9 +139,11 @@ def wrk(url: str, cookie: str | None, duration: int, connections: int, threads: 
         "--timeout",
         "10s",
         "-s",
-        str(LUA),
+        str(VARY_LUA if paths_file else LUA),
         url,
     ]
+    if paths_file:
+        cmd += ["--", paths_file]
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -104,8 +153,8 @@ def wrk(url: str, cookie: str | None, duration: int, connections: int, threads: 
     return data
 
 
-def query_counts(page_list, buyer_username: str | None) -> dict[str, tuple[int, int]]:
-    """Queries and status of one request per page through Django's test client."""
+def query_counts(page_list, buyer_username: str | None) -> dict[str, tuple[int, int, int]]:
+    """Queries (fragment cache off, then a repeated request with it on) and status per page."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -114,13 +163,21 @@ def query_counts(page_list, buyer_username: str | None) -> dict[str, tuple[int, 
     anon, buyer = Client(), Client()
     if buyer_username:
         buyer.force_login(get_user_model().objects.get(username=buyer_username))
+    from django.test.utils import override_settings
+
     counts = {}
     for name, path, needs_login in page_list:
         client = buyer if needs_login else anon
         client.get(path)  # warm caches the way a running server has them
-        with CaptureQueriesContext(connection) as ctx:
+        with override_settings(CATALOG_FRAGMENT_TIMEOUT=0), CaptureQueriesContext(connection) as ctx:
             response = client.get(path)
-        counts[name] = (len(ctx.captured_queries), response.status_code)
+        miss = len(ctx.captured_queries)  # read now: the next request resets the query log
+        with override_settings(CATALOG_FRAGMENT_TIMEOUT=600):
+            client.get(path)
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(path)
+            hit = len(ctx.captured_queries)
+        counts[name] = (miss, hit, response.status_code)
     return counts
 
 
@@ -166,6 +223,23 @@ def main() -> int:
     parser.add_argument(
         "--warmup", type=int, default=2, help="seconds of wrk per page before measuring (0: none)"
     )
+    parser.add_argument(
+        "--cache-url",
+        default="redis://127.0.0.1:6379/2",
+        help="CACHE_URL for gunicorn (shared by the workers; cleared at the start of the run)",
+    )
+    parser.add_argument(
+        "--fragment-timeout",
+        type=int,
+        default=None,
+        help="CATALOG_FRAGMENT_TIMEOUT for gunicorn (0: catalogue fragment cache off)",
+    )
+    parser.add_argument(
+        "--vary",
+        action="store_true",
+        help="cold run: each request asks for another URL of the same kind (bench/wrk_vary.lua)",
+    )
+    parser.add_argument("--skip-checkout", action="store_true")
     parser.add_argument("--checkout-buyers", type=int, default=8)
     parser.add_argument("--label", required=True, help='data size label, e.g. "small (50k products)"')
     parser.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
@@ -175,7 +249,14 @@ def main() -> int:
         sys.exit("wrk not found: apt-get install wrk")
 
     env = production_env(args.database_url)
+    env["CACHE_URL"] = args.cache_url
+    if args.fragment_timeout is not None:
+        env["CATALOG_FRAGMENT_TIMEOUT"] = str(args.fragment_timeout)
     setup_django(env)
+    from django.conf import settings
+    from django.core.cache import cache
+
+    cache.clear()
     from procurement.services import current_fiscal_year
 
     machine = machine_description(args.database_url)
@@ -187,12 +268,22 @@ def main() -> int:
         page_list = [
             (n, follow_redirect(p, buyers[0].username) if login else p, login) for n, p, login in page_list
         ]
+    paths_files: dict[str, str] = {}
+    if args.vary:
+        tmp = ROOT / "tmp" / "bench-vary"
+        tmp.mkdir(parents=True, exist_ok=True)
+        for name, _path, _login in page_list:
+            urls = variants(name)
+            if urls:
+                (tmp / f"{len(paths_files)}.txt").write_text("\n".join(urls) + "\n")
+                paths_files[name] = str(tmp / f"{len(paths_files)}.txt")
     rows, ceiling = [], None
     with Gunicorn(env, args.port, args.workers) as server:
         for name, path, needs_login in page_list:
             if needs_login and not cookie:
                 continue
             print(f"… {name}: {path}", file=sys.stderr)
+            paths_file = paths_files.get(name)
             if args.warmup:
                 # A running server has warm caches: the cold first build (dashboard, counts) is
                 # measured separately, not smeared into the percentiles of a 10-second window.
@@ -202,6 +293,7 @@ def main() -> int:
                     args.warmup,
                     args.connections,
                     args.threads,
+                    paths_file,
                 )
             result = wrk(
                 server.base + path,
@@ -209,11 +301,13 @@ def main() -> int:
                 args.duration,
                 args.connections,
                 args.threads,
+                paths_file,
             )
             ceiling = ceiling or result["rps"]
+            result["varied"] = len(Path(paths_file).read_text().split()) if paths_file else 0
             rows.append((name, path, result))
         checkout_result = None
-        if checkout.flow_available() and buyers and products:
+        if checkout.flow_available() and buyers and products and not args.skip_checkout:
             print("… checkout", file=sys.stderr)
             stats = checkout.run(server.base, buyers, products, args.duration)
             lost = checkout.lost_orders(stats)
@@ -225,21 +319,38 @@ def main() -> int:
     out = [f"## {datetime.now():%Y-%m-%d %H:%M} — {args.label}", ""]
     out.append(f"Data: {data_size()}.  ")
     out.append("Machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()) + ".  ")
+    extra = (f" --fragment-timeout {args.fragment_timeout}" if args.fragment_timeout is not None else "") + (
+        " --vary" if args.vary else ""
+    )
     out.append(
         f'Command: `.venv/bin/python bench/run.py --label "{args.label}" --duration {args.duration} '
-        f"--connections {args.connections} --workers {args.workers} --warmup {args.warmup}` (gunicorn {args.workers} sync workers, "
-        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s)."
+        f"--connections {args.connections} --workers {args.workers} --warmup {args.warmup}{extra}` "
+        f"(gunicorn {args.workers} sync workers, wrk -t{args.threads} -c{args.connections} -d{args.duration}s).  "
+    )
+    timeout = settings.CATALOG_FRAGMENT_TIMEOUT
+    mode = (
+        "each request another URL of the same kind (`--vary`): catalogue fragments mostly miss"
+        if args.vary
+        else "the same URL repeated: after the warm-up, catalogue fragments hit"
+    )
+    out.append(
+        f"Cache: `{args.cache_url}` shared by the workers; catalogue fragment cache "
+        + (
+            f"on ({timeout} s); {mode}."
+            if timeout
+            else "**off** (`CATALOG_FRAGMENT_TIMEOUT=0`): every request renders."
+        )
     )
     out += [
         "",
-        "| page | req/s | p50 ms | p95 ms | p99 ms | vs bare | queries | status | non-2xx |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | URLs | req/s | p50 ms | p95 ms | p99 ms | vs bare | queries (miss / hit) | status | non-2xx |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, _path, r in rows:
-        q, status = counts.get(name, ("?", "?"))
+        q, q_hit, status = counts.get(name, ("?", "?", "?"))
         out.append(
-            f"| {name} | {r['rps']:,.0f} | {r['p50'] / 1000:.1f} | {r['p95'] / 1000:.1f} | "
-            f"{r['p99'] / 1000:.1f} | {r['rps'] / ceiling:.0%} | {q} | {status} | {r['non2xx']} |"
+            f"| {name} | {r['varied'] or 1:,} | {r['rps']:,.0f} | {r['p50'] / 1000:.1f} | {r['p95'] / 1000:.1f} | "
+            f"{r['p99'] / 1000:.1f} | {r['rps'] / ceiling:.0%} | {q} / {q_hit} | {status} | {r['non2xx']} |"
         )
     out.append("")
     if checkout_result:
@@ -249,6 +360,8 @@ def main() -> int:
             f"{stats.checkouts / args.duration:.1f} checkouts/s; {stats.sent} requests, {stats.failed} failed "
             f"(statuses {stats.statuses}); orders lost: {len(lost)}.  "
         )
+    elif args.skip_checkout:
+        out.append("Checkout: skipped (`--skip-checkout`).  ")
     else:
         out.append("Checkout: not measured (checkout flow or buyers/products missing).  ")
     out.append(f"Scoring recompute (compute_opd_scores --year {current_fiscal_year()}): {score}.  ")

@@ -12,9 +12,9 @@ from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import BusinessScale, Kecamatan, Product
+from .models import BusinessScale, Product
 from .search import MAX_QUERY_LENGTH, search_products
-from .selectors import category_tree
+from .selectors import category_tree, kecamatan_ids
 from .widgets import QuickSelect
 
 MAX_PRICE = 10**15
@@ -44,6 +44,10 @@ SORT_ORDER = {
 def category_choices():
     """Categories in tree order, sub-categories indented (the tree is cached)."""
     return [(node.slug, "\u2003" * node.depth + node.name) for node in category_tree().ordered]
+
+
+def kecamatan_choices():
+    return [(name, name) for name in kecamatan_ids()]
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -80,11 +84,11 @@ class ProductFilter(django_filters.FilterSet):
     penyedia = django_filters.CharFilter(
         label=_("Penyedia"), field_name="vendor__slug", max_length=220, widget=forms.HiddenInput
     )
-    kecamatan = django_filters.ModelChoiceFilter(
+    # Choices from a cached list (300 kecamatan at national size: a query per page otherwise).
+    kecamatan = django_filters.ChoiceFilter(
         label=_("Kecamatan penyedia"),
-        field_name="vendor__kecamatan",
-        to_field_name="name",
-        queryset=Kecamatan.objects.order_by("name"),
+        choices=kecamatan_choices,
+        method="filter_kecamatan",
         empty_label=_("Semua kecamatan"),
         widget=QuickSelect,
     )
@@ -123,6 +127,9 @@ class ProductFilter(django_filters.FilterSet):
         if node is None:
             return queryset.none()
         return queryset.filter(category_id__in=category_tree().descendant_ids(node.id))
+
+    def filter_kecamatan(self, queryset, name, value):
+        return queryset.filter(vendor__kecamatan_id=kecamatan_ids().get(value))
 
     def filter_stok(self, queryset, name, value):
         if value:

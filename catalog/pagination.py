@@ -47,6 +47,10 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """The number of rows, but never more than ``count_cap + 1``."""
+        known = getattr(self.object_list, "known_count", None)
+        if known is not None:
+            # Set by catalog.search on a ranked candidate set it has already read (ids only).
+            return min(known, self.count_cap + 1)
         if isinstance(self.object_list, QuerySet):
             # Only the ids: annotations such as a search rank are not computed for counting.
             return self.object_list.order_by().values("pk")[: self.count_cap + 1].count()

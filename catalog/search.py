@@ -145,11 +145,14 @@ def _search_postgres(queryset: QuerySet, parsed: ParsedQuery, *, ranked: bool) -
         # every tayang product until N matched (120 ms for a word in 3% of 1M products).
         ids = list(matches.order_by().values_list("pk", flat=True)[:RANK_CANDIDATE_CAP])
         if ids:
-            return (
+            ranked_matches = (
                 queryset.filter(pk__in=ids)
                 .annotate(rank=SearchRank(F("search_vector"), query))
                 .order_by("-rank", "-published_at", "-id")
             )
+            # Every candidate passed the same filters: CappedPaginator needs no COUNT query.
+            ranked_matches.known_count = len(ids)
+            return ranked_matches
     elif matches.exists():
         return matches
     fallback = _trigram_fallback(queryset, parsed)
@@ -177,11 +180,13 @@ def _trigram_fallback(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet | Non
             [str(WORD_SIMILARITY_THRESHOLD)],
         )
         ids = list(similar.order_by().values_list("pk", flat=True)[:RANK_CANDIDATE_CAP])
-    return (
+    similar_matches = (
         queryset.filter(pk__in=ids)
         .annotate(rank=TrigramWordSimilarity(Value(term), Upper("name")))
         .order_by("-rank", "-published_at", "-id")
     )
+    similar_matches.known_count = len(ids)
+    return similar_matches
 
 
 def _like(term: str) -> Q:

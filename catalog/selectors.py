@@ -14,9 +14,10 @@ from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Category, Product, ProductPhoto, Vendor
+from .models import Category, Kecamatan, Product, ProductPhoto, Vendor
 
 CATEGORY_TREE_CACHE_KEY = "catalog:category-tree:v1"
+KECAMATAN_CACHE_KEY = "catalog:kecamatan-ids:v1"
 CATEGORY_TREE_TIMEOUT = 60 * 60
 # The front page's counts: a grouped COUNT over every public product (~0.3 s at 1M rows) is
 # cached; saving a product, vendor or category drops it, and the TTL bounds the lag in
@@ -208,6 +209,20 @@ def clear_category_cache() -> None:
 @receiver([post_save, post_delete], sender=Category, dispatch_uid="catalog.selectors.category_changed")
 def _category_changed(**kwargs) -> None:
     clear_category_cache()
+
+
+def kecamatan_ids() -> dict[str, int]:
+    """Kecamatan name -> id in name order, for the filter panel (cached; a change clears it)."""
+    ids = cache.get(KECAMATAN_CACHE_KEY)
+    if ids is None:
+        ids = dict(Kecamatan.objects.order_by("name").values_list("name", "id"))
+        cache.set(KECAMATAN_CACHE_KEY, ids, CATEGORY_TREE_TIMEOUT)
+    return ids
+
+
+@receiver([post_save, post_delete], sender=Kecamatan, dispatch_uid="catalog.selectors.kecamatan_changed")
+def _kecamatan_changed(**kwargs) -> None:
+    cache.delete(KECAMATAN_CACHE_KEY)
 
 
 def category_descendant_ids(category: Category | int) -> list[int]:

@@ -125,6 +125,13 @@ REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://ecatalog")}
+# Issue 5: rendered fragments of the public catalogue pages (catalog/page_cache.py), keyed by a
+# catalogue version kept in the cache. Invalidation reaches every gunicorn worker only through a
+# shared cache (Redis), so with the per-process local-memory cache the default is 0 (off).
+CATALOG_FRAGMENT_TIMEOUT = env.int(
+    "CATALOG_FRAGMENT_TIMEOUT",
+    default=0 if CACHES["default"]["BACKEND"].endswith("LocMemCache") else 10 * 60,
+)
 
 AUTH_USER_MODEL = "accounts.User"
 # Issue 5: django-axes checks every login for lock-out before the model backend authenticates.

@@ -20,3 +20,6 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "tmp" / "test-media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / "tmp" / "test-private-media"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Most tests check the uncached path (and its query counts); tests/catalog/test_page_cache.py
+# turns the fragment cache on.
+CATALOG_FRAGMENT_TIMEOUT = 0

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ProcurementConfig(AppConfig):
     name = "procurement"
     verbose_name = _("E-purchasing")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from catalog.models import Product
 from catalog.money import format_rupiah, to_rupiah
+from catalog.page_cache import bump_catalog_version
 from ecatalog.params import parse_id
 
 from .models import (
@@ -256,11 +257,15 @@ def _reserve_stock(lines: list[OrderLine]) -> None:
                 _("Stok %(name)s tidak cukup: tersedia %(stock)s, dipesan %(qty)s.")
                 % {"name": line.product_name, "stock": stock or 0, "qty": line.quantity}
             )
+    # update() sends no post_save: the public pages show stock, so drop their cached fragments.
+    bump_catalog_version()
 
 
 def _release_stock(lines: list[OrderLine]) -> None:
     for line in sorted((ln for ln in lines if ln.product_id), key=lambda ln: ln.product_id):
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+    # update() sends no post_save: the public pages show stock, so drop their cached fragments.
+    bump_catalog_version()
 
 
 # --------------------------------------------------------------------------------------

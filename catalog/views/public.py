@@ -9,9 +9,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from ecatalog.params import parse_id
 from ..filters import ProductFilter, Sort
 from ..models import BusinessScale, Product, Vendor
 from ..money import format_rupiah
+from ..page_cache import cached_fragment, render_fragment
 from ..pagination import CappedPaginator
 from ..selectors import (
     category_tree,
@@ -39,15 +41,18 @@ COMPARE_LIMIT = 4
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    newest = list(public_products()[:8])
-    context = {
-        "categories": root_category_counts(),
-        "newest": newest,
-        "product_count": public_product_count(),
-        "vendor_count": public_vendor_count(),
-        "target_products": settings.TARGET_PRODUCTS,
-    }
-    return render(request, "catalog/public/home.html", context)
+    def build() -> dict:
+        context = {
+            "categories": root_category_counts(),
+            "newest": list(public_products()[:8]),
+            "product_count": public_product_count(),
+            "vendor_count": public_vendor_count(),
+            "target_products": settings.TARGET_PRODUCTS,
+        }
+        return {"body": render_fragment("catalog/public/_home_body.html", context, request)}
+
+    fragment = cached_fragment("home", (), build)
+    return render(request, "catalog/public/home.html", {"body": mark_safe(fragment["body"])})
 
 
 def _active_filter_chips(request: HttpRequest, filterset: ProductFilter) -> list[dict]:
@@ -89,7 +94,7 @@ def _active_filter_chips(request: HttpRequest, filterset: ProductFilter) -> list
         )
         chips.append({"label": name or data["penyedia"], "url": without("penyedia")})
     if data.get("kecamatan"):
-        chips.append({"label": _("Kec. %(k)s") % {"k": data["kecamatan"].name}, "url": without("kecamatan")})
+        chips.append({"label": _("Kec. %(k)s") % {"k": data["kecamatan"]}, "url": without("kecamatan")})
     scale_labels = dict(BusinessScale.choices)
     for value in data.get("skala") or []:
         chips.append({"label": scale_labels.get(value, value), "url": without("skala", value)})
@@ -101,29 +106,53 @@ def _active_filter_chips(request: HttpRequest, filterset: ProductFilter) -> list
 
 
 def product_list(request: HttpRequest) -> HttpResponse:
-    filterset = ProductFilter(request.GET or None, queryset=public_products(), request=request)
-    filterset.form.label_suffix = ""
-    products = filterset.qs
-    page_obj = CappedPaginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
-    chips = _active_filter_chips(request, filterset)
-    # Hidden inputs that keep the current filters when only the sort changes.
-    keep_params = [(key, value) for key, value in request.GET.lists() if key not in ("urut", "page")]
-    context = {
-        "filter": filterset,
-        "form": filterset.form,
-        "page_obj": page_obj,
-        "products": page_obj.object_list,
-        "chips": chips,
-        "sort": filterset.sort,
-        "explicit_sort": getattr(filterset.form, "cleaned_data", {}).get("urut", "")
-        if filterset.is_bound
-        else "",
-        "sort_choices": Sort.choices,
-        "keep_params": [(key, v) for key, values in keep_params for v in values],
-        "has_errors": filterset.is_bound and bool(filterset.form.errors),
-        "search_text": filterset.search_text,
-    }
-    return render(request, "catalog/public/product_list.html", context)
+    """The catalogue with search and filters; its body is cached per query string.
+
+    The cache is read before any query runs; on a miss the filters, count and page are
+    computed and the body rendered once for every visitor asking the same URL.
+    """
+
+    def build() -> dict:
+        filterset = ProductFilter(request.GET or None, queryset=public_products(), request=request)
+        filterset.form.label_suffix = ""
+        products = filterset.qs
+        page_obj = CappedPaginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+        # Hidden inputs that keep the current filters when only the sort changes.
+        keep_params = [(key, value) for key, value in request.GET.lists() if key not in ("urut", "page")]
+        search_text = filterset.search_text
+        context = {
+            "filter": filterset,
+            "form": filterset.form,
+            "page_obj": page_obj,
+            "products": page_obj.object_list,
+            "chips": _active_filter_chips(request, filterset),
+            "sort": filterset.sort,
+            "explicit_sort": getattr(filterset.form, "cleaned_data", {}).get("urut", "")
+            if filterset.is_bound
+            else "",
+            "sort_choices": Sort.choices,
+            "keep_params": [(key, v) for key, values in keep_params for v in values],
+            "has_errors": filterset.is_bound and bool(filterset.form.errors),
+            "search_text": search_text,
+        }
+        title = (
+            _("Hasil “%(search_text)s”") % {"search_text": search_text}
+            if search_text
+            else _("Katalog produk")
+        )
+        return {
+            "title": title,
+            "body": render_fragment("catalog/public/_product_list_body.html", context, request),
+        }
+
+    fragment = cached_fragment("list", _query_params(request), build)
+    page = {"title": fragment["title"], "body": mark_safe(fragment["body"])}
+    return render(request, "catalog/public/product_list.html", {"page": page})
+
+
+def _query_params(request: HttpRequest) -> list[tuple[str, tuple[str, ...]]]:
+    """Every parameter of the query string with all its values: the identity of a list page."""
+    return [(key, tuple(values)) for key, values in request.GET.lists()]
 
 
 def _normalised_specs(specifications) -> list[tuple[str, str]]:
@@ -144,32 +173,90 @@ def _compare_ids(request: HttpRequest) -> list[int]:
     return [i for i in ids if isinstance(i, int)][:COMPARE_LIMIT]
 
 
+# Where the per-visitor forms go in the cached product body (an HTML comment: user text
+# in the body is escaped, so it can never contain this marker).
+ACTIONS_SLOT = "<!-- catalog:actions -->"
+
+
 def product_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    try:
-        product = public_product_detail(pk)
-    except Product.DoesNotExist:
-        raise Http404(_("Produk tidak ditemukan.")) from None
-    if slug != product.slug:
-        return redirect(product, permanent=True)
-    photos = list(product.photos.all())
+    """A product page: the body is cached per product, the buyer's forms are added live."""
+
+    def build() -> dict | None:
+        try:
+            product = public_product_detail(pk)
+        except Product.DoesNotExist:
+            return {"missing": True}
+        context = {
+            "product": product,
+            "vendor": product.vendor,
+            "photos": list(product.photos.all()),
+            "specs": _normalised_specs(product.specifications),
+            "price_history": list(product.price_history.all()[:20]),
+            "similar": similar_products(product),
+            "actions_slot": mark_safe(ACTIONS_SLOT),
+        }
+        body = render_fragment("catalog/public/_product_body.html", context, request)
+        before, after = body.split(ACTIONS_SLOT, 1)
+        return {
+            "missing": False,
+            "title": product.name,
+            "url": product.get_absolute_url(),
+            "slug": product.slug,
+            # What the add-to-cart form needs (stock changes bump the catalogue version).
+            "product": {
+                "pk": product.pk,
+                "stock": product.stock,
+                "min_order": product.min_order,
+                "unit": product.unit,
+            },
+            "before_actions": before,
+            "after_actions": after,
+        }
+
+    page = cached_fragment(f"product:{pk}", (), build)
+    if page["missing"]:
+        raise Http404(_("Produk tidak ditemukan."))
+    if slug != page["slug"]:
+        return redirect(page["url"], permanent=True)
+    compare_ids = _compare_ids(request)
     context = {
-        "product": product,
-        "vendor": product.vendor,
-        "photos": photos,
-        "specs": _normalised_specs(product.specifications),
-        "price_history": list(product.price_history.all()[:20]),
-        "similar": similar_products(product),
-        "in_compare": product.pk in _compare_ids(request),
-        "compare_count": len(_compare_ids(request)),
+        "page": {
+            **page,
+            "before_actions": mark_safe(page["before_actions"]),
+            "after_actions": mark_safe(page["after_actions"]),
+        },
+        "product": page["product"],
+        "in_compare": pk in compare_ids,
+        "compare_count": len(compare_ids),
     }
     return render(request, "catalog/public/product_detail.html", context)
 
 
 def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    vendor = get_object_or_404(Vendor.objects.public().select_related("kecamatan", "kelurahan"), slug=slug)
-    page_obj = CappedPaginator(vendor_public_products(vendor), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"vendor": vendor, "page_obj": page_obj, "products": page_obj.object_list}
-    return render(request, "catalog/public/vendor_detail.html", context)
+    """A vendor's page (profile, rating and product grid), cached per vendor and page.
+
+    A vendor leaving the public catalogue, and a new rating, bump the catalogue version.
+    """
+
+    def build() -> dict:
+        vendor = Vendor.objects.public().select_related("kecamatan", "kelurahan").filter(slug=slug).first()
+        if vendor is None:
+            return {"missing": True}
+        page_obj = CappedPaginator(vendor_public_products(vendor), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context = {"vendor": vendor, "page_obj": page_obj, "products": page_obj.object_list}
+        return {
+            "missing": False,
+            "title": vendor.business_name,
+            "body": render_fragment("catalog/public/_vendor_body.html", context, request),
+        }
+
+    fragment = cached_fragment("vendor", [("slug", (slug,)), *_query_params(request)], build)
+    if fragment["missing"]:
+        raise Http404(_("Penyedia tidak ditemukan."))
+    page = {"title": fragment["title"], "body": mark_safe(fragment["body"])}
+    return render(request, "catalog/public/vendor_detail.html", {"page": page})
 
 
 def compare(request: HttpRequest) -> HttpResponse:

@@ -13,7 +13,15 @@ ODD = ["²", "٣", "99999999999999999999", "9223372036854775808", "-1", "0", " 7
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("42", 42), (" 7 ", 7), ("²", None), ("٣", None), ("0", None), ("-1", None), ("9223372036854775808", None)],
+    [
+        ("42", 42),
+        (" 7 ", 7),
+        ("²", None),
+        ("٣", None),
+        ("0", None),
+        ("-1", None),
+        ("9223372036854775808", None),
+    ],
 )
 def test_parse_id(value, expected):
     assert parse_id(value) == expected
