@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import bpbj_required, buyer_required, vendor_required
-from ecatalog.params import parse_id
+from ecatalog.params import parse_id, safe_next_url
 
 from . import selectors, services
 from .filters import OrderFilter
@@ -40,13 +40,6 @@ def _form_errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
-
-
 # --------------------------------------------------------------------------- cart
 
 
@@ -65,7 +58,7 @@ def cart_add(request, product_pk: int):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Produk masuk keranjang."))
-    return redirect(_safe_next(request, reverse("procurement:cart")))
+    return redirect(safe_next_url(request, reverse("procurement:cart")))
 
 
 @buyer_required

@@ -9,12 +9,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import bpbj_required
-from ecatalog.params import parse_id
+from ecatalog.params import parse_id, safe_next_url
 
 from .. import services
 from ..forms import (
@@ -28,15 +27,6 @@ from ..forms import (
 from ..models import Category, Product, ProductPhoto, ProductStatus, Vendor, VendorStatus
 
 PAGE_SIZE = 20
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 @bpbj_required
@@ -178,7 +168,7 @@ def curation_queue(request):
 @require_POST
 def bulk_approve(request):
     """Publish the ticked products; the ones that cannot be published are listed with the reason."""
-    back = _safe_next(request, reverse("catalog:curation_queue"))
+    back = safe_next_url(request, reverse("catalog:curation_queue"))
     ids = [pk for pk in map(parse_id, request.POST.getlist("ids")) if pk]
     if not ids:
         messages.warning(request, _("Pilih minimal satu produk."))
@@ -204,7 +194,7 @@ def product_review(request, pk):
             if action == "approve":
                 services.publish_product(product=product, by=request.user)
                 messages.success(request, _("Produk ditayangkan."))
-                return redirect(_safe_next(request, reverse("catalog:curation_queue")))
+                return redirect(safe_next_url(request, reverse("catalog:curation_queue")))
             if action == "reject":
                 reason_form = ReasonForm(request.POST, prefix="reason")
                 if reason_form.is_valid():
@@ -212,7 +202,7 @@ def product_review(request, pk):
                         product=product, by=request.user, reason=reason_form.cleaned_data["reason"]
                     )
                     messages.success(request, _("Produk ditolak; alasan dikirim ke penyedia."))
-                    return redirect(_safe_next(request, reverse("catalog:curation_queue")))
+                    return redirect(safe_next_url(request, reverse("catalog:curation_queue")))
             else:
                 messages.error(request, _("Tindakan tidak dikenal."))
         except services.CatalogError as exc:
@@ -228,7 +218,7 @@ def product_review(request, pk):
         "price_history": list(product.price_history.select_related("changed_by")),
         "reason_form": reason_form,
         "can_curate": product.status == ProductStatus.SUBMITTED,
-        "next": _safe_next(request, ""),
+        "next": safe_next_url(request, ""),
     }
     return render(
         request,

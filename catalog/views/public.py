@@ -11,13 +11,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from ecatalog.params import parse_id
+from ecatalog.params import parse_id, safe_next_url
 
 from ..filters import ProductFilter, Sort
 from ..models import BusinessScale, Product, Vendor
@@ -291,11 +290,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 @require_POST
 def compare_toggle(request: HttpRequest) -> HttpResponse:
     """Add a product to (or remove it from) the comparison kept in the session."""
-    next_url = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("catalog:compare")
+    next_url = safe_next_url(request, reverse("catalog:compare"))
     product_id = parse_id(request.POST.get("product"))
     if product_id is None:
         messages.error(request, _("Produk tidak valid."))
