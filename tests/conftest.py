@@ -1,5 +1,7 @@
 """Personas shared by all tests: each role, logged in, plus its 'other' twin."""
 
+import os
+
 import pytest
 from django.test import Client
 
@@ -83,3 +85,23 @@ def admin_client_bpbj(admin_user):
 @pytest.fixture
 def anon_client():
     return Client()
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; Playwright never downloads a browser here
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium driven by Playwright's sync API (browser tests skip without it)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium not installed")
+    # Playwright's sync API runs an event loop in this thread; live_server's ORM calls are fine.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()

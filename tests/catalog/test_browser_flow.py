@@ -4,37 +4,13 @@ a vendor registers → BPBJ verifies it → the vendor adds a product with a pho
 submits it → BPBJ publishes it → the public finds it by search and filters.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+from accounts.models import Role
+from catalog.models import Product, ProductStatus, Vendor, VendorStatus
+from tests.factories import PASSWORD, CategoryFactory, KelurahanFactory, UserFactory
 
-from accounts.models import Role  # noqa: E402
-from catalog.models import Product, ProductStatus, Vendor, VendorStatus  # noqa: E402
-from tests.factories import PASSWORD, CategoryFactory, KelurahanFactory, UserFactory  # noqa: E402
-
-playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not installed"),
-]
-
-
-@pytest.fixture
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def new_page(browser, width=1280):

@@ -1,41 +1,18 @@
 """The happy path in headless Chromium: two vendors, negotiation, BAST, payment, a rejection and a cancellation."""
 
-import os
 import re
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+from procurement.models import OPDMember, Order, OrderStatus, RUPPackage
+from tests.factories import PASSWORD, OPDMemberFactory, ProductFactory, VendorFactory
 
-from procurement.models import OPDMember, Order, OrderStatus, RUPPackage  # noqa: E402
-from tests.factories import PASSWORD, OPDMemberFactory, ProductFactory, VendorFactory  # noqa: E402
+from .factories import RUPPackageFactory
 
-from .factories import RUPPackageFactory  # noqa: E402
-
-playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not installed"),
-]
-
-
-@pytest.fixture
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def login(browser, live_server, username, width=1280):
