@@ -21,6 +21,7 @@ from .models import (
     VendorDocument,
     VendorStatus,
 )
+from .services import VENDOR_PROFILE_FIELDS
 
 MAX_SPEC_LINES = 30
 MAX_SPEC_KEY = 60
@@ -166,23 +167,8 @@ class VendorProfileForm(forms.ModelForm):
 
     class Meta:
         model = Vendor
-        fields = [
-            "business_name",
-            "owner_name",
-            "nib",
-            "npwp",
-            "scale",
-            "is_pkp",
-            "address",
-            "kecamatan",
-            "kelurahan",
-            "phone",
-            "email",
-            "bank_name",
-            "bank_account_number",
-            "bank_account_name",
-            "description",
-        ]
+        # The same fields the services accept, so form and service never drift apart.
+        fields = list(VENDOR_PROFILE_FIELDS)
         widgets = {
             "phone": forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
             "bank_account_number": forms.TextInput(attrs={"inputmode": "numeric"}),
