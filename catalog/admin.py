@@ -165,6 +165,13 @@ class VendorAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(product_total=Count("products"))
 
+    def save_model(self, request, obj, form, change):
+        # Scale and kecamatan are editable here: their copies on the products follow in the same
+        # transaction (the admin's change view is atomic).
+        super().save_model(request, obj, form, change)
+        if change:
+            services.sync_vendor_products(obj)
+
     @admin.display(description=_("produk"), ordering="product_total")
     def product_count(self, obj):
         return obj.product_total

@@ -94,7 +94,7 @@ class ProductFilter(django_filters.FilterSet):
     )
     skala = django_filters.MultipleChoiceFilter(
         label=_("Skala usaha"),
-        field_name="vendor__scale",
+        field_name="vendor_scale",
         choices=BusinessScale.choices,
         distinct=False,
         widget=forms.CheckboxSelectMultiple,
@@ -129,7 +129,7 @@ class ProductFilter(django_filters.FilterSet):
         return queryset.filter(category_id__in=category_tree().descendant_ids(node.id))
 
     def filter_kecamatan(self, queryset, name, value):
-        return queryset.filter(vendor__kecamatan_id=kecamatan_ids().get(value))
+        return queryset.filter(vendor_kecamatan_id=kecamatan_ids().get(value))
 
     def filter_stok(self, queryset, name, value):
         if value:

@@ -252,10 +252,26 @@ class SearchVectorOrNull(Func):
         return "NULL", []
 
 
+def vendor_copy(vendor: Vendor) -> dict:
+    """The vendor's fields copied onto each of its products (``Product.vendor_*``).
+
+    Written only by ``catalog.services`` (and the bulk seeders): one UPDATE per vendor change.
+    """
+    return {
+        "vendor_public": vendor.status == VendorStatus.VERIFIED,
+        "vendor_scale": vendor.scale,
+        "vendor_kecamatan_id": vendor.kecamatan_id,
+    }
+
+
 class ProductQuerySet(models.QuerySet):
     def public(self):
-        """Only tayang products of verified (not suspended) vendors are ever public."""
-        return self.filter(status=ProductStatus.PUBLISHED, vendor__status=VendorStatus.VERIFIED)
+        """Only tayang products of verified (not suspended) vendors are ever public.
+
+        The vendor's status is read from ``Product.vendor_public`` (a copy kept by
+        ``catalog.services.sync_vendor_products``), so the public list is a single-table query.
+        """
+        return self.filter(status=ProductStatus.PUBLISHED, vendor_public=True)
 
     def owned_by(self, vendor):
         return self.filter(vendor=vendor)
@@ -297,6 +313,23 @@ class Product(models.Model):
     published_at = models.DateTimeField(_("tayang sejak"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    # Copies of the vendor's status (verified or not), scale and kecamatan, so the public list,
+    # search and filters never join the vendor table (issue 5). Kept by catalog.services:
+    # every vendor status, scale or kecamatan change updates its products in the same transaction.
+    vendor_public = models.BooleanField(_("penyedia terverifikasi"), default=False, editable=False)
+    vendor_scale = models.CharField(
+        _("skala usaha penyedia"), max_length=10, choices=BusinessScale.choices, blank=True, editable=False
+    )
+    vendor_kecamatan = models.ForeignKey(
+        Kecamatan,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        verbose_name=_("kecamatan penyedia"),
+    )
     search_vector = models.GeneratedField(
         expression=SearchVectorOrNull(
             SearchVector("name", weight="A", config="indonesian")
@@ -350,6 +383,18 @@ class Product(models.Model):
                 fields=["category", "price", "-id"],
                 name="product_pub_cat_price_idx",
                 condition=Q(status="published"),
+            ),
+            # Public "skala usaha" and "kecamatan" filters without a search word: newest public
+            # products of one scale / one kecamatan (the copied vendor fields).
+            models.Index(
+                fields=["vendor_scale", "-published_at", "-id"],
+                name="product_pub_scale_newest_idx",
+                condition=Q(status="published", vendor_public=True),
+            ),
+            models.Index(
+                fields=["vendor_kecamatan", "-published_at", "-id"],
+                name="product_pub_kec_newest_idx",
+                condition=Q(status="published", vendor_public=True),
             ),
         ]
 

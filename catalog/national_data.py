@@ -693,6 +693,10 @@ class CopyWriter:
 
 INVARIANT_QUERIES: dict[str, str] = {
     "produk dengan stok negatif": "SELECT count(*) FROM catalog_product WHERE stock < 0",
+    "produk yang salinan data penyedianya tidak sama dengan penyedia": """
+        SELECT count(*) FROM catalog_product p JOIN catalog_vendor v ON v.id = p.vendor_id
+        WHERE p.vendor_public <> (v.status = 'verified') OR p.vendor_scale <> v.scale
+           OR p.vendor_kecamatan_id IS DISTINCT FROM v.kecamatan_id""",
     "paket RUP melebihi pagu": "SELECT count(*) FROM procurement_ruppackage WHERE committed + spent > pagu",
     "paket RUP dengan terikat/terbayar tidak sesuai pesanan": """
         SELECT count(*) FROM procurement_ruppackage r

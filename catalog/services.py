@@ -21,6 +21,12 @@ Rules decided here (documented for the vendor pages too):
 - A suspended vendor's products leave the catalogue through
   ``Product.objects.public()`` (which requires a verified vendor); their own
   status is kept so reinstating brings them back.
+- The public catalogue reads the vendor's status, scale and kecamatan from
+  copies on each product (``Product.vendor_public``, ``vendor_scale``,
+  ``vendor_kecamatan``) so its queries never join the vendor table. They are
+  kept here and only here: ``sync_vendor_products`` runs (one UPDATE) in the
+  same transaction as every vendor status change and every scale or kecamatan
+  change, and ``create_product`` copies them from the vendor.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ from .models import (
     VendorDocument,
     VendorEvent,
     VendorStatus,
+    vendor_copy,
 )
 
 User = get_user_model()
@@ -155,10 +162,21 @@ def _lock_product(product: Product) -> Product:
     return Product.objects.select_for_update().select_related("vendor").get(pk=product.pk)
 
 
+def sync_vendor_products(vendor: Vendor) -> int:
+    """Copy the vendor's status, scale and kecamatan onto all its products (one UPDATE).
+
+    Call it inside the transaction that changes the vendor, after the vendor is saved; the
+    vendor's save already bumps the catalogue version (catalog.page_cache). Returns the
+    number of products updated.
+    """
+    return Product.objects.filter(vendor_id=vendor.pk).update(**vendor_copy(vendor))
+
+
 def _set_vendor_status(vendor: Vendor, to: str, *, by, note: str = "", extra: Iterable[str] = ()) -> None:
     from_status = vendor.status
     vendor.status = to
     vendor.save(update_fields=["status", "updated_at", *extra])
+    sync_vendor_products(vendor)
     VendorEvent.objects.create(vendor=vendor, actor=by, from_status=from_status, to_status=to, note=note)
 
 
@@ -252,12 +270,15 @@ def update_vendor_profile(*, vendor: Vendor, data: dict, by: AbstractBaseUser) -
     kelurahan = data.get("kelurahan", vendor.kelurahan)
     if kelurahan.kecamatan_id != kecamatan.pk:
         raise CatalogError(_("Desa/kelurahan tidak berada di kecamatan yang dipilih."))
+    copied_before = vendor_copy(vendor)
     for name, value in data.items():
         setattr(vendor, name, value)
     if "business_name" in data:
         vendor.slug = vendor.slug or unique_vendor_slug(vendor.business_name, exclude_pk=vendor.pk)
     vendor.full_clean(exclude=["user"])
     vendor.save()
+    if vendor_copy(vendor) != copied_before:
+        sync_vendor_products(vendor)
     if vendor.status == VendorStatus.REJECTED:
         _set_vendor_status(vendor, VendorStatus.PENDING, by=by, note=_("Data diperbaiki dan diajukan ulang"))
     return vendor
@@ -363,7 +384,9 @@ def create_product(*, vendor: Vendor, data: dict, by: AbstractBaseUser) -> Produ
     """Create a draft product. Only verified vendors list products."""
     _require_verified(vendor, _("Produk hanya dapat ditambahkan setelah usaha Anda diverifikasi oleh BPBJ."))
     values = {k: v for k, v in data.items() if k in PRODUCT_FIELDS}
-    product = Product(vendor=vendor, slug=product_slug(values.get("name", "")), **values)
+    product = Product(
+        vendor=vendor, slug=product_slug(values.get("name", "")), **values, **vendor_copy(vendor)
+    )
     product.status = ProductStatus.DRAFT
     product.full_clean(exclude=["vendor", "search_vector"])
     product.save()

@@ -113,6 +113,10 @@ class ProductFactory(factory.django.DjangoModelFactory):
     tkdn = Decimal("60.00")
     status = ProductStatus.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+    # Copies of the vendor's fields, as catalog.services.create_product sets them.
+    vendor_public = factory.LazyAttribute(lambda o: o.vendor.status == VendorStatus.VERIFIED)
+    vendor_scale = factory.LazyAttribute(lambda o: o.vendor.scale)
+    vendor_kecamatan = factory.LazyAttribute(lambda o: o.vendor.kecamatan)
 
 
 class OPDFactory(factory.django.DjangoModelFactory):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.filters import ProductFilter
-from catalog.models import BusinessScale, Product
+from catalog.models import BusinessScale, Product, vendor_copy
 from catalog.selectors import public_products
 from tests.factories import CategoryFactory, KecamatanFactory, KelurahanFactory, ProductFactory, VendorFactory
 
@@ -152,6 +152,7 @@ def test_filters_survive_pagination_links(client, catalogue):
             Product(
                 vendor=vendor, category=category, name=f"Map Arsip {i}", slug=f"map-arsip-{i}", unit="pcs",
                 price=Decimal(1000 + i), stock=10, tkdn=Decimal("50"), status="published",
+                **vendor_copy(vendor),
             )
             for i in range(30)
         ]

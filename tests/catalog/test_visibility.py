@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from catalog import services
 from catalog.models import ProductStatus, VendorStatus
 from catalog.selectors import public_products, similar_products, vendor_public_products
 from tests.factories import CategoryFactory, ProductFactory, VendorFactory
@@ -131,11 +132,11 @@ def test_compare_refuses_and_drops_hidden_products(client, visible, category):
 
 
 @pytest.mark.django_db
-def test_suspending_a_vendor_removes_its_products_from_the_catalogue(client, visible):
+def test_suspending_a_vendor_removes_its_products_from_the_catalogue(client, visible, bpbj_user):
     detail = reverse("catalog:product_detail", args=[visible.pk, visible.slug])
     assert client.get(detail).status_code == 200
-    visible.vendor.status = VendorStatus.SUSPENDED
-    visible.vendor.save()
+    # Through the service, as BPBJ does: it updates the products' copy of the vendor status.
+    services.suspend_vendor(vendor=visible.vendor, by=bpbj_user, reason="Sementara")
     assert client.get(detail).status_code == 404
     assert visible.name not in client.get(reverse("catalog:product_list")).content.decode()
     assert visible.name not in client.get(reverse("catalog:home")).content.decode()

@@ -42,6 +42,7 @@ from catalog.models import (
     Vendor,
     VendorEvent,
     VendorStatus,
+    vendor_copy,
 )
 from catalog.selectors import clear_category_cache
 from procurement.models import OPD, OPDMember
@@ -475,6 +476,7 @@ class Command(BaseCommand):
                 ),
                 submitted_at=submitted,
                 published_at=published,
+                **vendor_copy(vendor),
             )
             products.append(product)
             plans.append((leaf, created))

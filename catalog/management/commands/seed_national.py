@@ -389,6 +389,8 @@ class Command(BaseCommand):
         self.vendor_names: list[str] = []
         self.vendor_pkp = array("b")
         self.vendor_verified = array("b")
+        self.vendor_scale: list[str] = []
+        self.vendor_kec = array("I")
         cols = [
             "id",
             "user_id",
@@ -431,6 +433,8 @@ class Command(BaseCommand):
                 self.vendor_names.append(name)
                 self.vendor_pkp.append(1 if pkp else 0)
                 self.vendor_verified.append(1 if status == "verified" else 0)
+                self.vendor_scale.append(scale)
+                self.vendor_kec.append(k + 1)
                 w.write(
                     [
                         v,
@@ -494,6 +498,10 @@ class Command(BaseCommand):
             "published_at",
             "created_at",
             "updated_at",
+            # The vendor's status, scale and kecamatan copied onto the product (catalog.services).
+            "vendor_public",
+            "vendor_scale",
+            "vendor_kecamatan_id",
         ]
         n_leaves = len(self.leaves)
         with self._copy(cur, Product, cols, n_p, _("produk")) as w:
@@ -541,6 +549,9 @@ class Command(BaseCommand):
                         ts(submitted + 86400 * rng.randint(1, 5)) if status == "published" else None,
                         ts(created),
                         ts(submitted),
+                        bool(self.vendor_verified[v - 1]),
+                        self.vendor_scale[v - 1],
+                        self.vendor_kec[v - 1],
                     ]
                 )
 
