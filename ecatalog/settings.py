@@ -36,6 +36,9 @@ MAX_NEGOTIATION_ROUNDS = env.int("MAX_NEGOTIATION_ROUNDS", default=3)
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-ekl000")
 OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", default=AGENCY_NAME)
 OCDS_PUBLISH_OFFICIAL_NAMES = env.bool("OCDS_PUBLISH_OFFICIAL_NAMES", default=False)
+# Anonymous JSON API: requests per window (seconds) per client address (opendata/ratelimit.py).
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=60)
+API_RATE_LIMIT_WINDOW = env.int("API_RATE_LIMIT_WINDOW", default=60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
