@@ -8,6 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog.images import validate_document
+
 from .services import MAX_QUANTITY, MAX_UNIT_PRICE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -140,11 +142,10 @@ class ShipForm(forms.Form):
         f = self.cleaned_data.get("delivery_note_file")
         if not f:
             return f
-        if f.size > settings.MAX_DOCUMENT_BYTES:
-            raise forms.ValidationError(_("Berkas terlalu besar (maks. 5 MB)."))
         ext = Path(f.name).suffix.lower()
         if ext not in {".pdf", ".jpg", ".jpeg", ".png"}:
             raise forms.ValidationError(_("Hanya PDF, JPG atau PNG."))
+        validate_document(f)  # size limit and content check (a renamed file is refused)
         f.name = f"{uuid.uuid4().hex}{ext}"
         return f
 

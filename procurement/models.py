@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.money import MoneyField
+from catalog.storage import private_storage
 
 
 class OPD(models.Model):
@@ -249,7 +250,10 @@ class Order(models.Model):
     sp_number = models.CharField(_("nomor Surat Pesanan"), max_length=60, blank=True)
     sp_sequence = models.PositiveIntegerField(null=True, blank=True)
     shipping_note = models.TextField(_("catatan pengiriman"), blank=True)
-    delivery_note_file = models.FileField(_("surat jalan"), upload_to="delivery-notes/%Y/%m/", blank=True)
+    # Private: shown only to the order's parties through a permission-checked download.
+    delivery_note_file = models.FileField(
+        _("surat jalan"), upload_to="delivery-notes/%Y/%m/", blank=True, storage=private_storage
+    )
     reason = models.TextField(_("alasan penolakan/pembatalan"), blank=True)
 
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("pesanan/<int:pk>/", views.order_detail, name="order_detail"),
     path("pesanan/<int:pk>/aksi/<slug:action>/", views.order_action, name="order_action"),
     path("pesanan/<int:pk>/surat-pesanan/", views.order_sp, name="order_sp"),
+    path("pesanan/<int:pk>/surat-jalan/", views.delivery_note, name="delivery_note"),
     path("pesanan/<int:pk>/bast/<int:receipt_pk>/", views.receipt_print, name="receipt_print"),
     path("kotak-masuk/", views.vendor_inbox, name="vendor_inbox"),
     path("notifikasi/", views.notifications, name="notifications"),

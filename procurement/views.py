@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -394,6 +394,19 @@ def order_sp(request, pk: int):
     if not order.sp_number:
         raise Http404
     return render(request, "procurement/sp_print.html", {"order": order, "lines": list(order.lines.all())})
+
+
+@login_required
+def delivery_note(request, pk: int):
+    """The vendor's delivery note (surat jalan), for the order's parties and BPBJ only."""
+    order = selectors.order_detail(request.user, pk)
+    if not order.delivery_note_file:
+        raise Http404
+    try:
+        handle = order.delivery_note_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, filename=order.delivery_note_file.name.rsplit("/", 1)[-1])
 
 
 @login_required
