@@ -50,17 +50,18 @@ def test_every_response_has_csp_and_security_headers(client):
 
 INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|<[^>]+\sstyle\s*=", re.IGNORECASE)
 
 
-def test_no_template_needs_inline_script_forbidden_by_the_csp():
+def test_no_template_needs_inline_script_or_style_forbidden_by_the_csp():
     offenders = []
     for template in BASE_DIR.glob("**/templates/**/*.html"):
         if ".venv" in template.parts:
             continue
         text = template.read_text(encoding="utf-8")
-        if INLINE_HANDLER.search(text) or INLINE_SCRIPT.search(text):
+        if INLINE_HANDLER.search(text) or INLINE_SCRIPT.search(text) or INLINE_STYLE.search(text):
             offenders.append(str(template.relative_to(BASE_DIR)))
-    assert offenders == [], "inline JavaScript is blocked by the CSP; move it to static/js/"
+    assert offenders == [], "inline script and style are blocked by the CSP; move them to static/"
 
 
 def test_upload_and_request_size_limits_are_set(settings):
