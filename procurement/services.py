@@ -694,6 +694,24 @@ def _parse_offer_lines(order: Order, lines_input: dict) -> list[tuple[OrderLine,
     return result
 
 
+def _record_offer(order: Order, *, by, role: str, action: str, note: str, total) -> NegotiationOffer:
+    """One step of the negotiation, kept for good (the offer history on the order page)."""
+    return NegotiationOffer.objects.create(
+        order=order,
+        round=order.negotiation_rounds,
+        action=action,
+        actor=by,
+        actor_role=role,
+        note=(note or "").strip()[:2000],
+        proposed_total=total,
+    )
+
+
+def _other_side(order: Order, role: str) -> list:
+    """Who must hear of a negotiation step: the vendor when the buyer acted, else the buyer."""
+    return _vendor_users(order) if role == R.BUYER else [order.buyer]
+
+
 def _make_offer(order: Order, *, by, role: str, action: str, lines_input, note: str) -> NegotiationOffer:
     if rounds_left(order) <= 0:
         raise TransitionError(
@@ -703,15 +721,7 @@ def _make_offer(order: Order, *, by, role: str, action: str, lines_input, note: 
     parsed = _parse_offer_lines(order, lines_input)
     totals = compute_totals([(p, q) for _line, p, q in parsed], ppn_rate=order.ppn_rate)
     order.negotiation_rounds += 1
-    offer = NegotiationOffer.objects.create(
-        order=order,
-        round=order.negotiation_rounds,
-        action=action,
-        actor=by,
-        actor_role=role,
-        note=(note or "").strip()[:2000],
-        proposed_total=totals.total,
-    )
+    offer = _record_offer(order, by=by, role=role, action=action, note=note, total=totals.total)
     NegotiationOfferLine.objects.bulk_create(
         [
             NegotiationOfferLine(offer=offer, order_line=line, unit_price=p, quantity=q)
@@ -796,14 +806,8 @@ def accept_offer(*, order: Order, by, note: str = "") -> Order:
     except CheckoutError as exc:
         raise TransitionError(exc.message) from None
     OrderLine.objects.bulk_update(lines, ["unit_price", "quantity", "line_total"])
-    NegotiationOffer.objects.create(
-        order=order,
-        round=order.negotiation_rounds,
-        action=NegotiationOffer.Action.ACCEPT,
-        actor=by,
-        actor_role=role,
-        note=(note or "").strip()[:2000],
-        proposed_total=order.total,
+    _record_offer(
+        order, by=by, role=role, action=NegotiationOffer.Action.ACCEPT, note=note, total=order.total
     )
     _set_status(
         order,
@@ -814,8 +818,11 @@ def accept_offer(*, order: Order, by, note: str = "") -> Order:
         note=_("Penawaran putaran %(r)s disetujui: total baru %(t)s.")
         % {"r": last.round, "t": format_rupiah(order.total)},
     )
-    other = _vendor_users(order) if role == R.BUYER else [order.buyer]
-    notify(order, other, _("penawaran negosiasi disetujui; total %(t)s.") % {"t": format_rupiah(order.total)})
+    notify(
+        order,
+        _other_side(order, role),
+        _("penawaran negosiasi disetujui; total %(t)s.") % {"t": format_rupiah(order.total)},
+    )
     return order
 
 
@@ -827,14 +834,8 @@ def decline_offer(*, order: Order, by, note: str = "") -> Order:
     last = _last_offer(order)
     if negotiation_turn(order, last) != role:
         raise TransitionError(_("Tidak ada penawaran yang menunggu tanggapan Anda."))
-    NegotiationOffer.objects.create(
-        order=order,
-        round=order.negotiation_rounds,
-        action=NegotiationOffer.Action.DECLINE,
-        actor=by,
-        actor_role=role,
-        note=(note or "").strip()[:2000],
-        proposed_total=order.total,
+    _record_offer(
+        order, by=by, role=role, action=NegotiationOffer.Action.DECLINE, note=note, total=order.total
     )
     _set_status(
         order,
@@ -844,8 +845,7 @@ def decline_offer(*, order: Order, by, note: str = "") -> Order:
         note=(note or "").strip()
         or _("Penawaran putaran %(r)s ditolak; harga semula berlaku.") % {"r": last.round},
     )
-    other = _vendor_users(order) if role == R.BUYER else [order.buyer]
-    notify(order, other, _("penawaran negosiasi ditolak."))
+    notify(order, _other_side(order, role), _("penawaran negosiasi ditolak."))
     return order
 
 
