@@ -8,6 +8,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ecatalog.admin_utils import ReadOnlyAdmin
+
 from . import services
 from .models import (
     Category,
@@ -21,19 +23,6 @@ from .models import (
     VendorDocument,
     VendorEvent,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Append-only history: visible, never edited or deleted by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _report(modeladmin, request, done: int, failures: list[tuple[object, str]], verb: str) -> None:

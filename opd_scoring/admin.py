@@ -11,6 +11,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecatalog.admin_utils import ReadOnlyPermissionsMixin
+
 from .exports import ranking_table, xlsx_response
 from .models import (
     AwardCategory,
@@ -162,7 +164,7 @@ class OPDScoreInline(admin.TabularInline):
 
 
 @admin.register(ScoreSnapshot)
-class ScoreSnapshotAdmin(BPBJActionsMixin, admin.ModelAdmin):
+class ScoreSnapshotAdmin(ReadOnlyPermissionsMixin, BPBJActionsMixin, admin.ModelAdmin):
     list_display = (
         "__str__",
         "period",
@@ -195,15 +197,6 @@ class ScoreSnapshotAdmin(BPBJActionsMixin, admin.ModelAdmin):
     def opd_count(self, obj):
         return obj.opd_total
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Publikasikan di dasbor publik"), permissions=["bpbj"])
     def publish(self, request, queryset):
         for snapshot in queryset:
@@ -233,7 +226,7 @@ class ScoreSnapshotAdmin(BPBJActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(OPDScore)
-class OPDScoreAdmin(admin.ModelAdmin):
+class OPDScoreAdmin(ReadOnlyPermissionsMixin, admin.ModelAdmin):
     list_display = (
         "opd",
         "rank",
@@ -248,15 +241,6 @@ class OPDScoreAdmin(admin.ModelAdmin):
     list_select_related = ("opd", "snapshot__period")
     search_fields = ("opd__name", "opd__code")
     readonly_fields = [f.name for f in OPDScore._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DecisionForm(forms.Form):
@@ -307,7 +291,7 @@ def _proposal_rows(queryset):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(BPBJActionsMixin, admin.ModelAdmin):
+class ProposalAdmin(ReadOnlyPermissionsMixin, BPBJActionsMixin, admin.ModelAdmin):
     list_display = ("opd", "kind", "period", "reason", "status", "decision", "decided_by", "decided_at")
     list_filter = ("status", "kind", "snapshot__period", "opd")
     list_select_related = ("opd", "snapshot__period", "decided_by")
@@ -334,15 +318,6 @@ class ProposalAdmin(BPBJActionsMixin, admin.ModelAdmin):
     @admin.display(description=_("kategori/sanksi"))
     def decision(self, obj):
         return obj.decision_label
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _decide(self, request, queryset, *, approve: bool):
         if not queryset.exists():

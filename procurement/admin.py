@@ -7,6 +7,8 @@ pages, through the services.
 
 from django.contrib import admin
 
+from ecatalog.admin_utils import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     OPD,
     Budget,
@@ -24,33 +26,6 @@ from .models import (
     RUPPackage,
     VendorRating,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable, never added, changed or deleted through the admin (records written by services)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OPDMemberInline(admin.TabularInline):
