@@ -5,10 +5,11 @@ same services as the pages (admin actions below), so the admin never bypasses a 
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ecatalog.admin_utils import ReadOnlyAdmin
+from ecatalog.admin_utils import ReadOnlyAdmin, private_file_link
 
 from . import services
 from .models import (
@@ -84,11 +85,23 @@ class CategoryAdmin(admin.ModelAdmin):
 # --------------------------------------------------------------------------- vendors
 
 
-class VendorDocumentInline(admin.TabularInline):
+class DocumentFileLinkMixin:
+    @admin.display(description=_("berkas"))
+    def file_link(self, document):
+        return private_file_link(document.file, reverse("catalog:document_download", args=[document.pk]))
+
+
+class VendorDocumentInline(DocumentFileLinkMixin, admin.TabularInline):
+    """Certificates are private: the admin links the permission-checked download and never
+    accepts a file itself (vendors upload on their page, where the content is checked)."""
+
     model = VendorDocument
     extra = 0
-    fields = ["kind", "number", "file", "valid_until", "uploaded_at"]
-    readonly_fields = ["uploaded_at"]
+    fields = ["kind", "number", "file_link", "valid_until", "uploaded_at"]
+    readonly_fields = ["file_link", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class VendorEventInline(admin.TabularInline):
@@ -180,12 +193,18 @@ class VendorAdmin(admin.ModelAdmin):
 
 
 @admin.register(VendorDocument)
-class VendorDocumentAdmin(admin.ModelAdmin):
-    list_display = ["vendor", "kind", "number", "valid_until", "uploaded_at"]
+class VendorDocumentAdmin(DocumentFileLinkMixin, admin.ModelAdmin):
+    list_display = ["vendor", "kind", "number", "valid_until", "uploaded_at", "file_link"]
     list_filter = ["kind"]
     search_fields = ["vendor__business_name", "number"]
     autocomplete_fields = ["vendor"]
     list_select_related = ["vendor"]
+    fields = ["vendor", "kind", "number", "file_link", "valid_until", "uploaded_at"]
+    readonly_fields = ["file_link", "uploaded_at"]
+
+    def has_add_permission(self, request):
+        # A document without its checked file makes no sense; vendors upload on their page.
+        return False
 
 
 @admin.register(VendorEvent)

@@ -1,6 +1,7 @@
 """Admin pieces shared by every app."""
 
 from django.contrib import admin
+from django.utils.html import format_html
 
 
 class ReadOnlyPermissionsMixin:
@@ -23,3 +24,14 @@ class ReadOnlyAdmin(ReadOnlyPermissionsMixin, admin.ModelAdmin):
 class ReadOnlyInline(ReadOnlyPermissionsMixin, admin.TabularInline):
     extra = 0
     can_delete = False
+
+
+def private_file_link(field_file, url: str):
+    """The file's name linked to its permission-checked download view.
+
+    Private storage has no public URL, so the admin's own file widget and read-only
+    display (which ask the storage for one) cannot be used for these fields.
+    """
+    if not field_file:
+        return "-"
+    return format_html('<a href="{}">{}</a>', url, field_file.name.rsplit("/", 1)[-1])

@@ -22,6 +22,9 @@ class RedFlagSettingsAdmin(admin.ModelAdmin):
         (_("Konsentrasi penyedia"), {"fields": ["concentration_share", "concentration_min_orders"]}),
         (_("Belanja akhir tahun"), {"fields": ["year_end_days", "year_end_share"]}),
         (_("Pembayaran terlambat"), {"fields": ["late_payment_days"]}),
+        (_("Kenaikan harga menjelang pesanan"), {"fields": ["price_raise_percent", "price_raise_days"]}),
+        (_("Pesanan segera setelah tayang"), {"fields": ["publish_order_days"]}),
+        (_("Pasangan pejabat–penyedia"), {"fields": ["pair_share", "pair_min_orders"]}),
     ]
 
     def has_add_permission(self, request):

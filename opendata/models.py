@@ -13,6 +13,9 @@ class RedFlagKind(models.TextChoices):
     VENDOR_CONCENTRATION = "vendor_concentration", _("Belanja OPD terpusat pada satu penyedia")
     YEAR_END_BUNCHING = "year_end_bunching", _("Belanja menumpuk di akhir tahun anggaran")
     LATE_PAYMENT = "late_payment", _("Pembayaran terlambat setelah BAST")
+    PRICE_RAISED_BEFORE_ORDER = "price_raised_before_order", _("Harga dinaikkan menjelang pesanan")
+    ORDERED_AFTER_PUBLISHING = "ordered_after_publishing", _("Produk dipesan segera setelah tayang")
+    BUYER_VENDOR_PAIR = "buyer_vendor_pair", _("Pesanan OPD terpusat pada satu pejabat dan satu penyedia")
 
 
 class RedFlagSettings(models.Model):
@@ -84,6 +87,44 @@ class RedFlagSettings(models.Model):
         _("batas hari pembayaran setelah BAST"),
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(366)],
+    )
+    price_raise_percent = models.DecimalField(
+        _("kenaikan harga sebelum pesanan (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1000"))],
+        help_text=_("Harga produk naik paling sedikit persentase ini dalam jendela hari sebelum pesanan."),
+    )
+    price_raise_days = models.PositiveSmallIntegerField(
+        _("jendela kenaikan harga (hari)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+    )
+    publish_order_days = models.PositiveSmallIntegerField(
+        _("pesanan setelah tayang (hari)"),
+        default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(90)],
+        help_text=_(
+            "Produk dipesan paling lambat sekian hari setelah pertama kali tayang (0 = pada hari yang sama)."
+        ),
+    )
+    pair_share = models.DecimalField(
+        _("pangsa pejabat dan penyedia (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+        help_text=_(
+            "Satu pejabat pemesan dengan satu penyedia memegang paling sedikit persentase ini dari jumlah "
+            "atau nilai pesanan OPD."
+        ),
+    )
+    pair_min_orders = models.PositiveSmallIntegerField(
+        _("jumlah pesanan pasangan minimal"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_("Pasangan pejabat–penyedia dengan pesanan lebih sedikit tidak dinilai."),
     )
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 

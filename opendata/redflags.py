@@ -26,6 +26,19 @@ Choices (documented in docs/API.md as well):
   (accepted up to completed) and their totals; bunching dates an order by its
   acceptance (Surat Pesanan), late payment measures from the complete BAST
   (``received_at``) to ``paid_at``, or to today for orders still unpaid.
+- price raised before an order: for each line of an order sent, in negotiation
+  or agreed, the product's ``PriceHistory`` changes in the ``price_raise_days``
+  before the order was sent; the raise is the last new price against the old
+  price of the first change in that window (a raise undone before the order
+  does not count).
+- ordered right after publishing: lines of orders sent, in negotiation or
+  agreed whose product was first published (its first curation event to
+  "tayang", else ``published_at``) at most ``publish_order_days`` calendar days
+  (Asia/Jakarta) before the order was sent; one flag per product and OPD.
+- buyer–vendor pair: among an OPD's agreed orders of the period, the orders
+  one buyer (the user who created them) placed with one vendor, when there are
+  at least ``pair_min_orders`` of them and they hold at least ``pair_share`` %
+  of the OPD's orders by count or by value.
 """
 
 from __future__ import annotations
@@ -38,12 +51,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from catalog.models import Category, Product, Vendor
+from accounts.models import User
+from catalog.models import Category, PriceHistory, Product, ProductStatus, Vendor
 from catalog.money import format_rupiah, to_rupiah
 from procurement.models import AGREED_STATUSES, OPD, Order, OrderLine, OrderStatus
 
@@ -429,6 +444,236 @@ def late_payment(period: Period, cfg: RedFlagSettings, *, today: date | None = N
     return hits
 
 
+# --- (f) price raised shortly before an order ---------------------------------------------
+
+
+def _ordered_lines(period: Period):
+    """Lines with a catalogue product of orders sent (in negotiation or agreed) in the period."""
+    return OrderLine.objects.filter(order__in=_orders_in(period, SPLIT_STATUSES), product__isnull=False)
+
+
+def _local_date(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def price_raised_before_order(period: Period, cfg: RedFlagSettings) -> list[Hit]:
+    lines = list(
+        _ordered_lines(period)
+        .filter(order__sent_at__isnull=False)
+        .order_by("order__sent_at", "order_id", "id")
+        .values_list(
+            "order_id",
+            "order__opd_id",
+            "order__vendor_id",
+            "category_id",
+            "product_id",
+            "product_name",
+            "order__sent_at",
+            "line_total",
+        )
+    )
+    if not lines:
+        return []
+    window = timedelta(days=cfg.price_raise_days)
+    changes: dict[int, list[tuple[datetime, Decimal, Decimal]]] = defaultdict(list)
+    for product_id, changed_at, old_price, new_price in (
+        PriceHistory.objects.filter(
+            product_id__in=_ordered_lines(period).values("product_id"),
+            changed_at__gte=min(line[6] for line in lines) - window,
+            changed_at__lt=max(line[6] for line in lines),
+        )
+        .order_by("changed_at", "id")
+        .values_list("product_id", "changed_at", "old_price", "new_price")
+    ):
+        changes[product_id].append((changed_at, Decimal(old_price), Decimal(new_price)))
+    hits = []
+    for order_id, opd_id, vendor_id, category_id, product_id, name, sent_at, line_total in lines:
+        recent = [c for c in changes.get(product_id, ()) if sent_at - window <= c[0] < sent_at]
+        if not recent:
+            continue
+        before, at_order = recent[0][1], recent[-1][2]
+        if before <= 0 or at_order <= before:
+            continue
+        rise = _percent(at_order - before, before)
+        if rise < cfg.price_raise_percent:
+            continue
+        days = (_local_date(sent_at) - _local_date(recent[0][0])).days
+        hits.append(
+            Hit(
+                kind=RedFlagKind.PRICE_RAISED_BEFORE_ORDER,
+                opd_id=opd_id,
+                vendor_id=vendor_id,
+                category_id=category_id,
+                order_ids=[order_id],
+                metric=rise,
+                threshold=cfg.price_raise_percent,
+                amount=Decimal(line_total),
+                summary=_(
+                    "%(name)s: harga dinaikkan %(rise)s%% (dari %(old)s menjadi %(new)s) dalam %(days)d hari "
+                    "sebelum pesanan dikirim."
+                )
+                % {
+                    "name": name,
+                    "rise": f"{rise:.1f}".replace(".", ","),
+                    "old": format_rupiah(before),
+                    "new": format_rupiah(at_order),
+                    "days": days,
+                },
+            )
+        )
+    return hits
+
+
+# --- (g) a product ordered right after it was published -----------------------------------
+
+
+def ordered_after_publishing(period: Period, cfg: RedFlagSettings) -> list[Hit]:
+    lines = list(
+        _ordered_lines(period)
+        .filter(order__sent_at__isnull=False)
+        .order_by("order__sent_at", "order_id", "id")
+        .values_list(
+            "order_id",
+            "order__opd_id",
+            "order__vendor_id",
+            "category_id",
+            "product_id",
+            "product_name",
+            "order__sent_at",
+            "line_total",
+        )
+    )
+    if not lines:
+        return []
+    # First publication: a product sent back to curation by an edit gets a new
+    # ``published_at``, but its first "tayang" event keeps the original moment.
+    first_published = {
+        pk: first_event or published_at
+        for pk, published_at, first_event in Product.objects.filter(
+            pk__in=_ordered_lines(period).values("product_id")
+        )
+        .order_by()
+        .values_list("pk", "published_at")
+        .annotate(first_event=Min("events__created_at", filter=Q(events__to_status=ProductStatus.PUBLISHED)))
+    }
+    groups: dict[tuple[int, int], dict] = {}
+    for order_id, opd_id, vendor_id, category_id, product_id, name, sent_at, line_total in lines:
+        published = first_published.get(product_id)
+        if published is None or published > sent_at:
+            continue
+        days = (_local_date(sent_at) - _local_date(published)).days
+        if days > cfg.publish_order_days:
+            continue
+        group = groups.setdefault(
+            (product_id, opd_id),
+            {
+                "vendor_id": vendor_id,
+                "category_id": category_id,
+                "name": name,
+                "published": published,
+                "days": days,
+                "order_ids": [],
+                "amount": Decimal(0),
+            },
+        )
+        if order_id not in group["order_ids"]:
+            group["order_ids"].append(order_id)
+        group["amount"] += Decimal(line_total)
+        group["days"] = min(group["days"], days)
+    hits = []
+    for (_product_id, opd_id), group in groups.items():
+        if group["days"] == 0:
+            summary = _("%(name)s dipesan pada hari yang sama dengan pertama kali tayang (%(date)s).")
+        else:
+            summary = _("%(name)s dipesan %(days)d hari setelah pertama kali tayang (%(date)s).")
+        hits.append(
+            Hit(
+                kind=RedFlagKind.ORDERED_AFTER_PUBLISHING,
+                opd_id=opd_id,
+                vendor_id=group["vendor_id"],
+                category_id=group["category_id"],
+                order_ids=group["order_ids"],
+                metric=Decimal(group["days"]),
+                threshold=Decimal(cfg.publish_order_days),
+                amount=group["amount"],
+                summary=summary
+                % {
+                    "name": group["name"],
+                    "days": group["days"],
+                    "date": date_format(timezone.localtime(group["published"]), "j F Y"),
+                },
+            )
+        )
+    return hits
+
+
+# --- (h) one buyer and one vendor take a large share of an OPD's orders --------------------
+
+
+def buyer_vendor_pairs(period: Period, cfg: RedFlagSettings) -> list[Hit]:
+    scope = _orders_in(period, AGREED_STATUSES)
+    pairs = list(
+        scope.order_by().values("opd_id", "buyer_id", "vendor_id").annotate(spent=Sum("total"), n=Count("id"))
+    )
+    # The OPD's totals are the sums of its pairs (one query fewer).
+    per_opd: dict[int, dict] = defaultdict(lambda: {"n": 0, "spent": Decimal(0)})
+    for row in pairs:
+        per_opd[row["opd_id"]]["n"] += row["n"]
+        per_opd[row["opd_id"]]["spent"] += Decimal(row["spent"] or 0)
+    flagged = []
+    for row in pairs:
+        if row["n"] < cfg.pair_min_orders:
+            continue
+        opd_row = per_opd[row["opd_id"]]
+        count_share = _percent(row["n"], opd_row["n"])
+        value_share = _percent(row["spent"] or 0, opd_row["spent"] or 0)
+        share = max(count_share, value_share)
+        if share >= cfg.pair_share:
+            flagged.append((row, opd_row, count_share, value_share, share))
+    if not flagged:
+        return []
+    flagged.sort(key=lambda f: (f[0]["opd_id"], -f[4], f[0]["buyer_id"], f[0]["vendor_id"]))
+    condition = Q()
+    for row, *_rest in flagged:
+        condition |= Q(opd_id=row["opd_id"], buyer_id=row["buyer_id"], vendor_id=row["vendor_id"])
+    order_ids: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for pk, opd_id, buyer_id, vendor_id in (
+        scope.filter(condition).order_by("sent_at", "id").values_list("id", "opd_id", "buyer_id", "vendor_id")
+    ):
+        order_ids[(opd_id, buyer_id, vendor_id)].append(pk)
+    buyers = User.objects.only("id", "username", "first_name", "last_name").in_bulk(
+        {row["buyer_id"] for row, *_rest in flagged}
+    )
+    hits = []
+    for row, opd_row, count_share, value_share, share in flagged:
+        buyer = buyers[row["buyer_id"]]
+        hits.append(
+            Hit(
+                kind=RedFlagKind.BUYER_VENDOR_PAIR,
+                opd_id=row["opd_id"],
+                vendor_id=row["vendor_id"],
+                order_ids=order_ids[(row["opd_id"], row["buyer_id"], row["vendor_id"])],
+                metric=share,
+                threshold=cfg.pair_share,
+                amount=Decimal(row["spent"] or 0),
+                summary=_(
+                    "Pemesan %(buyer)s membuat %(n)d dari %(total_n)d pesanan OPD (%(count_share)s%%) ke satu "
+                    "penyedia, senilai %(part)s dari %(total)s (%(value_share)s%%)."
+                )
+                % {
+                    "buyer": buyer.get_full_name() or buyer.username,
+                    "n": row["n"],
+                    "total_n": opd_row["n"],
+                    "count_share": f"{count_share:.1f}".replace(".", ","),
+                    "part": format_rupiah(row["spent"] or 0),
+                    "total": format_rupiah(opd_row["spent"] or 0),
+                    "value_share": f"{value_share:.1f}".replace(".", ","),
+                },
+            )
+        )
+    return hits
+
+
 # --- All rules ----------------------------------------------------------------------------
 
 RULES = {
@@ -437,6 +682,9 @@ RULES = {
     RedFlagKind.VENDOR_CONCENTRATION: vendor_concentration,
     RedFlagKind.YEAR_END_BUNCHING: year_end_bunching,
     RedFlagKind.LATE_PAYMENT: late_payment,
+    RedFlagKind.PRICE_RAISED_BEFORE_ORDER: price_raised_before_order,
+    RedFlagKind.ORDERED_AFTER_PUBLISHING: ordered_after_publishing,
+    RedFlagKind.BUYER_VENDOR_PAIR: buyer_vendor_pairs,
 }
 
 

@@ -6,8 +6,10 @@ pages, through the services.
 """
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from ecatalog.admin_utils import ReadOnlyAdmin, ReadOnlyInline
+from ecatalog.admin_utils import ReadOnlyAdmin, ReadOnlyInline, private_file_link
 
 from .models import (
     OPD,
@@ -100,6 +102,9 @@ class OrderAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["opd", "vendor"]
     inlines = [OrderLineInline, OrderEventInline]
+    # The delivery note is private (its storage has no URL): the page links the
+    # permission-checked download instead of the file field.
+    exclude = ["delivery_note_file"]
     # Only the notes may be corrected here; everything the rules depend on is read-only.
     readonly_fields = [
         "number",
@@ -121,7 +126,7 @@ class OrderAdmin(admin.ModelAdmin):
         "sp_number",
         "sp_sequence",
         "reason",
-        "delivery_note_file",
+        "delivery_note_link",
         "delivery_address",
         "needed_by",
         "created_at",
@@ -140,6 +145,12 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("surat jalan"))
+    def delivery_note_link(self, order):
+        return private_file_link(
+            order.delivery_note_file, reverse("procurement:delivery_note", args=[order.pk])
+        )
 
 
 @admin.register(OrderEvent)

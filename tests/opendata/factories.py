@@ -90,6 +90,7 @@ def make_order(
     received: datetime | None = None,
     paid: datetime | None = None,
     fiscal_year: int | None = None,
+    product=None,
     **extra,
 ) -> Order:
     """An order in ``status`` with one line, consistent timestamps, BAST, payments and audit trail.
@@ -101,6 +102,8 @@ def make_order(
         unit_price = Decimal(total) / quantity
     unit_price = Decimal(unit_price if unit_price is not None else 50000)
     kwargs = {}
+    if vendor is None and product is not None:
+        vendor = product.vendor
     if opd is not None:
         kwargs["opd"] = opd
     if vendor is not None:
@@ -110,7 +113,8 @@ def make_order(
     order = OrderFactory(status=status, **kwargs, **extra)
     line = OrderLineFactory(
         order=order,
-        category=category or CategoryFactory(),
+        category=category or (product.category if product else CategoryFactory()),
+        **({"product": product, "product_name": product.name} if product else {}),
         unit=unit,
         catalog_unit_price=unit_price,
         unit_price=unit_price,
