@@ -192,7 +192,10 @@ def test_one_buyer_vendor_pair_taking_most_orders_is_flagged(cfg):
 def test_a_pair_with_few_orders_but_most_of_the_value_is_flagged(cfg):
     opd = OPDFactory()
     buyer, vendor = UserFactory(), VendorFactory()
-    pair = [make_order(OrderStatus.ACCEPTED, opd=opd, buyer=buyer, vendor=vendor, total=40 * M).pk for _ in range(5)]
+    pair = [
+        make_order(OrderStatus.ACCEPTED, opd=opd, buyer=buyer, vendor=vendor, total=40 * M).pk
+        for _ in range(5)
+    ]
     for _ in range(10):  # many small orders by other buyers and vendors
         make_order(OrderStatus.ACCEPTED, opd=opd, total=1 * M)
     hits = buyer_vendor_pairs(YEAR, cfg)
@@ -245,7 +248,13 @@ def test_red_flag_page_shows_the_new_flags_and_thresholds(bpbj_client):
 def test_new_thresholds_are_edited_in_the_admin(admin_client_bpbj):
     url = reverse("admin:opendata_redflagsettings_change", args=[RedFlagSettings.load().pk])
     page = admin_client_bpbj.get(url).content.decode()
-    for name in ("price_raise_percent", "price_raise_days", "publish_order_days", "pair_share", "pair_min_orders"):
+    for name in (
+        "price_raise_percent",
+        "price_raise_days",
+        "publish_order_days",
+        "pair_share",
+        "pair_min_orders",
+    ):
         assert f'name="{name}"' in page
     data = {
         "split_window_days": 14,

@@ -29,6 +29,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import Role, User
 from catalog import demo_data as data
+from catalog.demo_files import make_pdf, make_scan
 from catalog.models import (
     BusinessScale,
     Category,
@@ -40,11 +41,13 @@ from catalog.models import (
     ProductPhoto,
     ProductStatus,
     Vendor,
+    VendorDocument,
     VendorEvent,
     VendorStatus,
     vendor_copy,
 )
 from catalog.selectors import clear_category_cache
+from catalog.storage import private_storage
 from procurement.models import OPD, OPDMember
 
 DEMO_PASSWORD = "demo12345"
@@ -91,6 +94,7 @@ class Command(BaseCommand):
             else:
                 images = self.make_images(leaves)
                 vendors = self.seed_vendors(max(1, options["vendors"]), kelurahan, staff)
+                self.seed_documents(vendors)
                 n_products = self.seed_products(max(0, options["products"]), vendors, leaves, images, staff)
             self.seed_buyer(opds)
         clear_category_cache()
@@ -375,6 +379,76 @@ class Command(BaseCommand):
                 )
         VendorEvent.objects.bulk_create(events)
         return vendors
+
+    # --- vendor documents -------------------------------------------------------------------
+
+    FOOD_SPECIALTIES = ("makanan-minuman", "konsumsi-rapat")
+
+    def seed_documents(self, vendors: list[Vendor]) -> int:
+        """Every vendor's NIB; PIRT and halal certificates for food vendors; SNI/TKDN for some others.
+
+        Small generated PDFs and scans in the private storage, so the vendor's document page,
+        curation and the admin show real, permission-checked downloads.
+        """
+        rng = self.rng
+        today = timezone.localdate()
+        documents = []
+
+        def add(vendor, kind, number, title, lines, scan=False, valid_years=None):
+            body = [vendor.business_name, vendor.address, f"NIB {vendor.nib}", *lines]
+            if scan:
+                content, ext = make_scan(title, [f"Nomor: {number}", *body]), "jpg"
+            else:
+                content, ext = make_pdf(title, [f"Nomor: {number}", *body]), "pdf"
+            name = private_storage.save(
+                f"vendor-docs/demo/{vendor.slug[:50]}-{kind}.{ext}", ContentFile(content)
+            )
+            valid_until = None
+            if valid_years:
+                valid_until = today + timedelta(days=rng.randint(30, 365 * valid_years))
+            documents.append(
+                VendorDocument(vendor=vendor, kind=kind, number=number, file=name, valid_until=valid_until)
+            )
+
+        for vendor in vendors:
+            # There is no NIB kind: the OSS registration goes under "Lainnya" with its number.
+            add(
+                vendor,
+                VendorDocument.Kind.OTHER,
+                vendor.nib,
+                "Nomor Induk Berusaha (NIB)",
+                ["Diterbitkan melalui sistem OSS RBA", f"NPWP {vendor.npwp}"],
+            )
+            if vendor._specialty in self.FOOD_SPECIALTIES:
+                add(
+                    vendor,
+                    VendorDocument.Kind.PIRT,
+                    f"P-IRT {rng.randrange(10**14, 10**15)}-{rng.randint(25, 30)}",
+                    "Sertifikat Produksi Pangan Industri Rumah Tangga",
+                    ["Dinas Kesehatan Kota Batu"],
+                    valid_years=5,
+                )
+                add(
+                    vendor,
+                    VendorDocument.Kind.HALAL,
+                    f"ID35110{rng.randrange(10**11, 10**12)}",
+                    "Sertifikat Halal",
+                    ["Badan Penyelenggara Jaminan Produk Halal"],
+                    scan=True,
+                    valid_years=4,
+                )
+            elif rng.random() < 0.3:
+                kind = rng.choice([VendorDocument.Kind.SNI, VendorDocument.Kind.TKDN])
+                add(
+                    vendor,
+                    kind,
+                    f"{kind.upper()}-{rng.randrange(10**6, 10**7)}",
+                    str(VendorDocument.Kind(kind).label),
+                    ["Lembaga sertifikasi terakreditasi"],
+                    valid_years=3,
+                )
+        VendorDocument.objects.bulk_create(documents, batch_size=500)
+        return len(documents)
 
     # --- products ---------------------------------------------------------------------------
 

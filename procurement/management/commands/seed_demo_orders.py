@@ -17,14 +17,18 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from catalog.models import Product
+from catalog.demo_files import make_pdf
+from catalog.models import PriceHistory, Product
+from catalog.storage import private_storage
 from procurement import services
 from procurement.models import (
+    AGREED_STATUSES,
     OPD,
     OPEN_STATUSES,
     PAID_STATUSES,
@@ -127,6 +131,9 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         self.rng = random.Random(options["seed"])
+        # The planted red-flag patterns draw from their own generator, so the rest of the demo
+        # is the same with or without them.
+        self.plant_rng = random.Random(options["seed"] + 1)
         self.now = timezone.now()
         self.tz = timezone.get_current_timezone()
         self.year = timezone.localdate().year
@@ -269,7 +276,29 @@ class Command(BaseCommand):
         ):
             target = self.approvers if member.position == OPDMember.Position.PA else self.treasurers
             target.setdefault(member.opd_id, member.user)
+        self.seed_steering_official(opds, demo_opd, password)
         return demo_opd
+
+    def seed_steering_official(self, opds, demo_opd, password) -> None:
+        """A second buyer (Pejabat Pengadaan) in another OPD who places most of its orders with
+        one vendor: the buyer–vendor pair the red flags should find."""
+        self.steering = None
+        opd = next((o for o in opds if o != demo_opd), None)
+        if opd is None or opd.pk not in self.buyers:
+            return
+        username = f"pp.{opd.code.replace('.', '')}"
+        user = User.objects.filter(username=username).first() or User.objects.create(
+            username=username,
+            role=Role.BUYER,
+            first_name="Hendra",
+            last_name="Wijaya",
+            email=f"{username}@ekatalog.local",
+            password=password,
+        )
+        if not OPDMember.objects.filter(user=user).exists():
+            OPDMember.objects.create(user=user, opd=opd, position=OPDMember.Position.PP)
+        vendor_id = self.plant_rng.choice(self.vendor_ids)
+        self.steering = (opd, user, vendor_id)
 
     def seed_budgets(self, opds) -> None:
         have = set(Budget.objects.values_list("opd_id", "fiscal_year"))
@@ -349,6 +378,8 @@ class Command(BaseCommand):
         statuses = list(STATUS_WEIGHTS)
         weights = list(STATUS_WEIGHTS.values())
         plan = [(self.demo_opd, self.year, s) for s in statuses]  # at least one of each for the demo
+        if self.steering:  # enough agreed orders for the steered pair to pass the minimum count
+            plan += [(self.steering[0], self.year, s) for s in [S.COMPLETED] * 5 + [S.ACCEPTED, S.SHIPPED]]
         opd_weights = [3.0 if o == self.demo_opd else 0.5 + self.rng.random() for o in opds]
         while len(plan) < current:
             opd = self.rng.choices(opds, opd_weights)[0]
@@ -429,6 +460,65 @@ class Command(BaseCommand):
             )
         return lines
 
+    def seed_delivery_notes(self, entries) -> int:
+        """Most shipped orders carry the vendor's delivery note (surat jalan): a small PDF in the
+        private storage, linked from the order page and the admin through the checked download."""
+        touched = []
+        for order, lines, _times, _negotiated in entries:
+            # Every fifth shipped order has none (the upload is optional); by pk, so the
+            # random sequence (and with it the rest of the demo) stays the same.
+            if not order.shipped_at or order.pk % 5 == 0:
+                continue
+            shipped = timezone.localtime(order.shipped_at)
+            body = [
+                f"Nomor: SJ/{order.number}",
+                f"Tanggal: {shipped:%d-%m-%Y}",
+                f"Dari: {order.vendor.business_name}",
+                f"Kepada: {order.opd.name}",
+                f"Alamat: {order.delivery_address}",
+                f"Surat Pesanan: {order.sp_number}",
+                "",
+                *(f"{ln.quantity} {ln.unit}  {ln.product_name}" for ln in lines),
+            ]
+            content = make_pdf("SURAT JALAN", body)
+            order.delivery_note_file = private_storage.save(
+                f"delivery-notes/demo/{order.number.lower()}.pdf", ContentFile(content)
+            )
+            touched.append(order)
+        Order.objects.bulk_update(touched, ["delivery_note_file"], batch_size=500)
+        return len(touched)
+
+    def plant_price_raises(self, entries, count: int = 3) -> int:
+        """A few agreed orders whose product's price was raised 25% three days before the order was
+        sent (products without other price history, so the history stays consistent)."""
+        with_history = set(PriceHistory.objects.values_list("product_id", flat=True).distinct())
+        candidates = [
+            (order, lines[0].product)
+            for order, lines, _times, _negotiated in entries
+            if order.status in AGREED_STATUSES
+            and order.fiscal_year == self.year
+            and lines[0].product_id not in with_history
+            and lines[0].product.published_at
+            and lines[0].product.published_at < order.sent_at - timedelta(days=10)
+        ]
+        history, seen = [], set()
+        for order, product in self.plant_rng.sample(candidates, k=min(len(candidates), count * 2)):
+            if product.pk in seen or len(history) >= count:
+                continue
+            seen.add(product.pk)
+            history.append(
+                PriceHistory(
+                    product=product,
+                    old_price=services.to_rupiah(product.price / Decimal("1.25")),
+                    new_price=product.price,
+                    changed_by_id=order.vendor.user_id,
+                    changed_at=order.sent_at - timedelta(days=3),
+                )
+            )
+        with keep_given_timestamps(PriceHistory):
+            PriceHistory.objects.bulk_create(history)
+        return len(history)
+
     def seed_orders(self, opds, packages, n) -> dict[str, int]:
         plan = self._plan_statuses(opds, n)
         rng = self.rng
@@ -439,6 +529,8 @@ class Command(BaseCommand):
             if not choices or buyer is None:
                 continue
             vendor_id = rng.choices(self.vendor_ids, self.vendor_weights)[0]
+            if self.steering and opd == self.steering[0] and self.plant_rng.random() < 0.7:
+                _opd, buyer, vendor_id = self.steering
             vendor = self.vendors[vendor_id]
             lines = self._lines(vendor_id, opd)
             if status == S.PARTIALLY_RECEIVED:
@@ -531,6 +623,8 @@ class Command(BaseCommand):
                 if lines[0].quantity > 1:
                     lines[0].received_quantity = 1
         OrderLine.objects.bulk_create(all_lines, batch_size=1000)
+        self.seed_delivery_notes(entries)
+        self.plant_price_raises(entries)
 
         events, offers, offer_lines_by_offer, receipts, receipt_lines, payments, ratings, notes = (
             [],
