@@ -280,3 +280,29 @@ def test_new_thresholds_are_edited_in_the_admin(admin_client_bpbj):
     bad = admin_client_bpbj.post(url, {**data, "pair_share": "150"})
     assert bad.status_code == 200
     assert RedFlagSettings.load().pair_share == Decimal(40)
+
+
+@pytest.mark.slow
+def test_the_demo_computes_the_new_flags_and_the_page_shows_them(bpbj_client):
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django.utils.html import escape
+
+    out = io.StringIO()
+    call_command("seed_demo", "--products", "60", "--vendors", "8", "--only-catalog", stdout=out)
+    call_command("seed_demo_orders", "--orders", "150", stdout=out)
+    call_command("compute_red_flags", stdout=out)
+    stored = set(RedFlag.objects.values_list("kind", flat=True))
+    new_kinds = {
+        RedFlagKind.PRICE_RAISED_BEFORE_ORDER,
+        RedFlagKind.ORDERED_AFTER_PUBLISHING,
+        RedFlagKind.BUYER_VENDOR_PAIR,
+    }
+    assert new_kinds <= stored
+    pair = RedFlag.objects.get(kind=RedFlagKind.BUYER_VENDOR_PAIR)
+    assert "Hendra Wijaya" in pair.summary
+    content = bpbj_client.get(reverse("opendata:red_flags"), {"tahun": timezone.localdate().year}).content
+    for flag in RedFlag.objects.filter(kind__in=new_kinds):
+        assert escape(flag.summary) in content.decode()

@@ -55,3 +55,30 @@ def test_a_renamed_non_document_is_refused_at_shipment():
     form = ShipForm(data={"note": ""}, files={"delivery_note_file": fake})
     assert not form.is_valid()
     assert "delivery_note_file" in form.errors
+
+
+def test_admin_order_pages_open_and_link_the_checked_download(shipped_order, admin_client_bpbj):
+    change = admin_client_bpbj.get(reverse("admin:procurement_order_change", args=[shipped_order.pk]))
+    assert change.status_code == 200
+    assert f'href="{_url(shipped_order)}"' in change.content.decode()
+    assert 'type="file"' not in change.content.decode()
+    assert admin_client_bpbj.get(reverse("admin:procurement_order_changelist")).status_code == 200
+    download = admin_client_bpbj.get(_url(shipped_order))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_admin_order_page_without_a_delivery_note(buyer, package, product, admin_client_bpbj):
+    order = make_order(buyer=buyer, package=package, items=[(product, 1)], status=OrderStatus.ACCEPTED)
+    change = admin_client_bpbj.get(reverse("admin:procurement_order_change", args=[order.pk]))
+    assert change.status_code == 200
+    assert _url(order) not in change.content.decode()
+
+
+def test_admin_link_refuses_other_users(
+    shipped_order, other_buyer_client, other_vendor_client, vendor_client
+):
+    assert other_buyer_client.get(_url(shipped_order)).status_code == 404
+    assert other_vendor_client.get(_url(shipped_order)).status_code == 404
+    response = vendor_client.get(reverse("admin:procurement_order_change", args=[shipped_order.pk]))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

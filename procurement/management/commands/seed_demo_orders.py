@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from catalog.demo_files import make_pdf
-from catalog.models import PriceHistory, Product
+from catalog.models import PriceHistory, Product, ProductEvent, ProductStatus
 from catalog.storage import private_storage
 from procurement import services
 from procurement.models import (
@@ -488,10 +488,44 @@ class Command(BaseCommand):
         Order.objects.bulk_update(touched, ["delivery_note_file"], batch_size=500)
         return len(touched)
 
-    def plant_price_raises(self, entries, count: int = 3) -> int:
+    def plant_fresh_products(self, entries, count: int = 2) -> set[int]:
+        """A few products first published two days before their first order (an agreed one): the catalogue
+        timeline of each (created, submitted, published and their events) moves to fit."""
+        with_history = set(PriceHistory.objects.values_list("product_id", flat=True).distinct())
+        # First by creation, so that no order (not even a draft) predates the new publication.
+        first_order: dict[int, tuple[datetime, Order, Product]] = {}
+        for order, lines, _times, _negotiated in entries:
+            for line in lines:
+                known = first_order.get(line.product_id)
+                if known is None or order.created_at < known[0]:
+                    first_order[line.product_id] = (order.created_at, order, line.product)
+        candidates = sorted(
+            (
+                (created_at, product)
+                for created_at, order, product in first_order.values()
+                if order.status in AGREED_STATUSES
+                and order.fiscal_year == self.year
+                and product.pk not in with_history
+            ),
+            key=lambda item: item[1].pk,
+        )
+        chosen = self.plant_rng.sample(candidates, k=min(len(candidates), count))
+        for ordered_at, product in chosen:
+            published = ordered_at - timedelta(days=2)
+            submitted = published - timedelta(days=1)
+            Product.objects.filter(pk=product.pk).update(
+                published_at=published, submitted_at=submitted, created_at=submitted - timedelta(hours=3)
+            )
+            product.published_at = published
+            events = ProductEvent.objects.filter(product=product)
+            events.filter(to_status=ProductStatus.SUBMITTED).update(created_at=submitted)
+            events.filter(to_status=ProductStatus.PUBLISHED).update(created_at=published)
+        return {product.pk for _sent, product in chosen}
+
+    def plant_price_raises(self, entries, count: int = 3, skip: set[int] = frozenset()) -> int:
         """A few agreed orders whose product's price was raised 25% three days before the order was
         sent (products without other price history, so the history stays consistent)."""
-        with_history = set(PriceHistory.objects.values_list("product_id", flat=True).distinct())
+        with_history = set(PriceHistory.objects.values_list("product_id", flat=True).distinct()) | set(skip)
         candidates = [
             (order, lines[0].product)
             for order, lines, _times, _negotiated in entries
@@ -624,7 +658,8 @@ class Command(BaseCommand):
                     lines[0].received_quantity = 1
         OrderLine.objects.bulk_create(all_lines, batch_size=1000)
         self.seed_delivery_notes(entries)
-        self.plant_price_raises(entries)
+        fresh = self.plant_fresh_products(entries)
+        self.plant_price_raises(entries, skip=fresh)
 
         events, offers, offer_lines_by_offer, receipts, receipt_lines, payments, ratings, notes = (
             [],
