@@ -18,6 +18,7 @@ from ecatalog.params import parse_id, safe_next_url
 from . import selectors, services
 from .filters import OrderFilter
 from .forms import (
+    ApprovalForm,
     CheckoutForm,
     NoteForm,
     OfferForm,
@@ -203,8 +204,10 @@ def _action_forms(order, lines, actions, last_offer):
         forms["offer"] = OfferForm(lines=lines, proposed=proposed)
     if {"reject", "cancel", "refuse_approval"} & actions:
         forms["reason"] = ReasonForm()
-    if {"approve", "accept_offer", "decline_offer"} & actions:
+    if {"accept_offer", "decline_offer"} & actions:
         forms["note"] = NoteForm()
+    if "approve" in actions:
+        forms["approve"] = ApprovalForm(initial={"amount": int(order.total)})
     if "ship" in actions:
         forms["ship"] = ShipForm()
     if "receive" in actions:
@@ -270,9 +273,15 @@ def _run_action(request, order, action):
             else _("Pesanan menunggu persetujuan PA/KPA.")
         )
     if action == "approve":
-        form = NoteForm(post)
-        form.is_valid()
-        services.approve_order(order=order, by=user, note=form.cleaned_data.get("note", ""))
+        form = ApprovalForm(post)
+        if not form.is_valid():
+            raise ProcurementError(_form_errors(form))
+        services.approve_order(
+            order=order,
+            by=user,
+            note=form.cleaned_data["note"],
+            expected_total=form.cleaned_data["amount"],
+        )
         return _("Pesanan disetujui dan dikirim ke penyedia.")
     if action in ("refuse_approval", "reject", "cancel"):
         form = ReasonForm(post)
