@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import bpbj_required, buyer_required, vendor_required
 from ecatalog.params import parse_id, safe_next_url
 
-from . import selectors, services
+from . import price_reference, selectors, services
 from .filters import OrderFilter
 from .forms import (
     ApprovalForm,
@@ -124,11 +124,9 @@ def checkout(request):
             if token and selectors.orders_visible_to(request.user).filter(checkout_token=token).exists():
                 return redirect("procurement:order_list")
     grand_total = sum((g["totals"].total for g in groups), 0)
-    return render(
-        request,
-        "procurement/checkout.html",
-        {"form": form, "groups": groups, "packages": list(packages), "grand_total": grand_total},
-    )
+    context = {"form": form, "groups": groups, "packages": list(packages), "grand_total": grand_total}
+    context["price_reference"] = price_reference.for_cart(groups)
+    return render(request, "procurement/checkout.html", context)
 
 
 # --------------------------------------------------------------------------- lists
@@ -240,6 +238,9 @@ def order_detail(request, pk: int):
     role = services.role_of(request.user, order)
     if order.status != OrderStatus.NEGOTIATING:
         last_offer = None
+    if offers or {"propose", "counter"} & actions:
+        # Where prices are negotiated: the category median and recent agreed prices per line.
+        price_reference.for_order(order, lines, offers)
     return render(
         request,
         "procurement/order_detail.html",
