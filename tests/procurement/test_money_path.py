@@ -324,3 +324,16 @@ def test_the_offer_page_refuses_a_price_above_the_catalogue_with_a_message(buyer
     assert "tidak boleh melebihi harga katalog" in page
     order.refresh_from_db()
     assert order.status == S.SENT and not order.offers.exists()
+
+
+def test_the_admin_cannot_edit_the_approval_record(admin_user, buyer, product, package):
+    from django.contrib.admin import site
+    from django.test import RequestFactory
+
+    from procurement.models import Order
+
+    order = make_order(buyer=buyer, package=package, items=[(product, 1)])
+    request = RequestFactory().get("/admin/")
+    request.user = admin_user
+    readonly = set(site._registry[Order].get_readonly_fields(request, order))
+    assert {"requires_approval", "approved_by", "approved_at", "approved_amount"} <= readonly
