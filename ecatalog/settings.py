@@ -31,6 +31,11 @@ TARGET_LOCAL_SHARE = Decimal(env("TARGET_LOCAL_SHARE", default="40"))
 # E-purchasing rules.
 PPN_RATE = Decimal(env("PPN_RATE", default="0.11"))  # applied to PKP vendors only
 MAX_NEGOTIATION_ROUNDS = env.int("MAX_NEGOTIATION_ROUNDS", default=3)
+# Price reference at checkout and on negotiation offers: warn (never block) when a unit price is
+# above this multiple of the category median or of the prices OPDs last agreed for the product.
+PRICE_WARNING_RATIO = Decimal(env("PRICE_WARNING_RATIO", default="1.5"))
+# Fewer comparable products than this and the category median is shown but not warned on.
+PRICE_REFERENCE_MIN_SAMPLES = env.int("PRICE_REFERENCE_MIN_SAMPLES", default=3)
 
 # Open data: OCDS ocid prefix (registered with the Open Contracting Partnership) and publisher.
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-ekl000")

@@ -122,6 +122,7 @@ class OrderAdmin(admin.ModelAdmin):
         "requires_approval",
         "approved_by",
         "approved_at",
+        "approved_amount",
         "negotiation_rounds",
         "sp_number",
         "sp_sequence",

@@ -99,6 +99,17 @@ class NoteForm(forms.Form):
     )
 
 
+class ApprovalForm(NoteForm):
+    """PA/KPA approval; ``amount`` is the total the approver was shown (the service compares it)."""
+
+    amount = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=0,
+        error_messages={"invalid": _("Jumlah yang disetujui tidak valid; muat ulang halaman.")},
+    )
+
+
 class OfferForm(forms.Form):
     """Unit price and quantity per order line (buyer proposal or vendor counter-offer)."""
 

@@ -246,6 +246,9 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The total the PA/KPA approved. A later change of the total (an accepted negotiation offer)
+    # above both this and the threshold needs a new approval before the Surat Pesanan.
+    approved_amount = MoneyField(_("jumlah yang disetujui PA/KPA"), null=True, blank=True)
     negotiation_rounds = models.PositiveSmallIntegerField(_("putaran negosiasi"), default=0)
     sp_number = models.CharField(_("nomor Surat Pesanan"), max_length=60, blank=True)
     sp_sequence = models.PositiveIntegerField(null=True, blank=True)

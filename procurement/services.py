@@ -117,6 +117,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.NEGOTIATING, S.NEGOTIATING): frozenset({R.BUYER, R.VENDOR}),
     # An accepted or declined offer ends the negotiation; the vendor then accepts or rejects.
     (S.NEGOTIATING, S.SENT): frozenset({R.BUYER, R.VENDOR}),
+    # … unless the accepted total crosses the OPD's approval threshold: then the PA/KPA decides first.
+    (S.NEGOTIATING, S.PENDING_APPROVAL): frozenset({R.BUYER, R.VENDOR}),
     (S.NEGOTIATING, S.REJECTED): frozenset({R.VENDOR}),
     (S.NEGOTIATING, S.CANCELLED): frozenset({R.BUYER, R.VENDOR}),
     (S.ACCEPTED, S.SHIPPED): frozenset({R.VENDOR}),
@@ -575,9 +577,19 @@ def checkout(
     return created
 
 
+def _approval_covers(order: Order) -> bool:
+    """Whether a PA/KPA approval on record covers the order's current total."""
+    return order.approved_amount is not None and order.approved_amount >= order.total
+
+
 def _needs_approval(order: Order) -> bool:
+    """Above the OPD's threshold and not (or no longer) covered by the amount a PA/KPA approved.
+
+    Checked whenever the total is set or changed (sending, an accepted negotiation offer), so an
+    order cannot slip under the threshold at sending and grow past it afterwards.
+    """
     threshold = order.opd.approval_threshold
-    return threshold is not None and order.total > threshold
+    return threshold is not None and order.total > threshold and not _approval_covers(order)
 
 
 def _send(order: Order, *, by) -> Order:
@@ -611,22 +623,40 @@ def send_to_vendor(*, order: Order, by) -> Order:
 
 
 @transaction.atomic
-def approve_order(*, order: Order, by, note: str = "") -> Order:
-    """PA/KPA approves an order above the threshold: it goes to the vendor."""
+def approve_order(*, order: Order, by, note: str = "", expected_total=None) -> Order:
+    """PA/KPA approves an order above the threshold for its current total: it goes to the vendor.
+
+    ``expected_total`` is the total the PA/KPA saw; a different total on record is refused, so an
+    approval always means the amount that was shown.
+    """
     order = _lock(order)
     role = ensure_transition(order, S.SENT, by=by)
     _require_status(order, S.PENDING_APPROVAL, S.SENT)
+    if expected_total is not None and to_rupiah(expected_total) != order.total:
+        raise TransitionError(
+            _("Total pesanan kini %(t)s, bukan jumlah yang Anda setujui; periksa kembali pesanan.")
+            % {"t": format_rupiah(order.total)}
+        )
+    renegotiated = order.sent_at is not None  # it reached the vendor before, at a lower total
     order.approved_by = by
-    order.approved_at = order.sent_at = timezone.now()
-    _set_status(
-        order,
-        S.SENT,
-        by=by,
-        role=role,
-        note=(note or "").strip() or _("Disetujui PA/KPA."),
-        fields=["approved_by", "approved_at", "sent_at"],
-    )
-    notify(order, _vendor_users(order), _("pesanan baru dari %(opd)s.") % {"opd": order.opd})
+    order.approved_amount = order.total
+    order.approved_at = timezone.now()
+    fields = ["approved_by", "approved_at", "approved_amount"]
+    if not renegotiated:
+        order.sent_at = order.approved_at
+        fields.append("sent_at")
+    note = (note or "").strip()
+    record = _("Disetujui PA/KPA sebesar %(t)s.") % {"t": format_rupiah(order.total)}
+    _set_status(order, S.SENT, by=by, role=role, note=f"{record} {note}".strip(), fields=fields)
+    if renegotiated:
+        notify(
+            order,
+            _vendor_users(order),
+            _("total hasil negosiasi %(t)s disetujui PA/KPA; pesanan dapat diterima.")
+            % {"t": format_rupiah(order.total)},
+        )
+    else:
+        notify(order, _vendor_users(order), _("pesanan baru dari %(opd)s.") % {"opd": order.opd})
     notify(order, [order.buyer], _("disetujui PA/KPA dan dikirim ke penyedia."))
     return order
 
@@ -663,9 +693,40 @@ def rounds_left(order: Order) -> int:
     return max(0, settings.MAX_NEGOTIATION_ROUNDS - order.negotiation_rounds)
 
 
+def _check_offer_line(line: OrderLine, price: Decimal, qty: int) -> None:
+    """Negotiation lowers prices: never above the catalogue price the order was placed at.
+
+    A changed quantity meets the same rules as the cart: the product's minimum order and its stock.
+    """
+    if price > line.catalog_unit_price:
+        raise TransitionError(
+            _(
+                "Harga satuan %(name)s (%(price)s) tidak boleh melebihi harga katalog saat pesanan "
+                "dibuat (%(catalog)s): negosiasi hanya menurunkan harga."
+            )
+            % {
+                "name": line.product_name,
+                "price": format_rupiah(price),
+                "catalog": format_rupiah(line.catalog_unit_price),
+            }
+        )
+    if qty == line.quantity:
+        return
+    product = line.product
+    if product is None:
+        raise TransitionError(
+            _("%(name)s tidak lagi ada di katalog; jumlahnya tidak dapat diubah.")
+            % {"name": line.product_name}
+        )
+    try:
+        _check_quantity(product, qty)
+    except ProcurementError as exc:
+        raise TransitionError(exc.message) from None
+
+
 def _parse_offer_lines(order: Order, lines_input: dict) -> list[tuple[OrderLine, Decimal, int]]:
     """[(line, unit_price, quantity)] for every line of the order, validated."""
-    lines = list(order.lines.all())
+    lines = list(order.lines.select_related("product"))
     result = []
     for line in lines:
         raw = lines_input.get(line.pk) or lines_input.get(str(line.pk))
@@ -690,7 +751,9 @@ def _parse_offer_lines(order: Order, lines_input: dict) -> list[tuple[OrderLine,
             qty = _parse_quantity(raw_qty)
         except ProcurementError as exc:
             raise TransitionError(f"{line.product_name}: {exc.message}") from None
-        result.append((line, to_rupiah(price), qty))
+        price = to_rupiah(price)
+        _check_offer_line(line, price, qty)
+        result.append((line, price, qty))
     return result
 
 
@@ -720,6 +783,19 @@ def _make_offer(order: Order, *, by, role: str, action: str, lines_input, note: 
         )
     parsed = _parse_offer_lines(order, lines_input)
     totals = compute_totals([(p, q) for _line, p, q in parsed], ppn_rate=order.ppn_rate)
+    increase = totals.total - order.total
+    if increase > 0:
+        # Said now rather than at acceptance; acceptance commits the increase conditionally.
+        package = RUPPackage.objects.get(pk=order.rup_package_id)
+        if increase > package.remaining:
+            raise TransitionError(
+                _("Sisa pagu paket RUP %(kode)s (%(remaining)s) tidak cukup untuk kenaikan %(amount)s.")
+                % {
+                    "kode": package.kode_rup,
+                    "remaining": format_rupiah(package.remaining),
+                    "amount": format_rupiah(increase),
+                }
+            )
     order.negotiation_rounds += 1
     offer = _record_offer(order, by=by, role=role, action=action, note=note, total=totals.total)
     NegotiationOfferLine.objects.bulk_create(
@@ -789,11 +865,13 @@ def accept_offer(*, order: Order, by, note: str = "") -> Order:
     last = _last_offer(order)
     if negotiation_turn(order, last) != role:
         raise TransitionError(_("Tidak ada penawaran yang menunggu tanggapan Anda."))
-    lines = list(order.lines.all())
+    lines = list(order.lines.select_related("product"))
     by_line = {ol.order_line_id: ol for ol in last.lines.all()}
     for line in lines:
         offered = by_line.get(line.pk)
         if offered:
+            # The rules again at acceptance: stock or minimum order may have moved since the offer.
+            _check_offer_line(line, offered.unit_price, offered.quantity)
             line.unit_price, line.quantity = offered.unit_price, offered.quantity
     old_total = order.total
     _apply_totals(order, lines)
@@ -809,14 +887,44 @@ def accept_offer(*, order: Order, by, note: str = "") -> Order:
     _record_offer(
         order, by=by, role=role, action=NegotiationOffer.Action.ACCEPT, note=note, total=order.total
     )
+    agreed = _("Penawaran putaran %(r)s disetujui: total baru %(t)s.") % {
+        "r": last.round,
+        "t": format_rupiah(order.total),
+    }
+    if _needs_approval(order):
+        # The new total crosses the threshold: no Surat Pesanan until the PA/KPA approves it.
+        role = ensure_transition(order, S.PENDING_APPROVAL, by=by)
+        order.requires_approval = True
+        _set_status(
+            order,
+            S.PENDING_APPROVAL,
+            by=by,
+            role=role,
+            fields=["subtotal", "ppn_amount", "total", "requires_approval"],
+            note=agreed
+            + " "
+            + _("Melebihi batas persetujuan %(limit)s: menunggu persetujuan PA/KPA.")
+            % {"limit": format_rupiah(order.opd.approval_threshold)},
+        )
+        notify(
+            order,
+            _opd_users(order, OPDMember.Position.PA),
+            _("total hasil negosiasi %(t)s menunggu persetujuan PA/KPA.") % {"t": format_rupiah(order.total)},
+        )
+        notify(
+            order,
+            _other_side(order, role),
+            _("penawaran negosiasi disetujui; total %(t)s menunggu persetujuan PA/KPA.")
+            % {"t": format_rupiah(order.total)},
+        )
+        return order
     _set_status(
         order,
         S.SENT,
         by=by,
         role=role,
         fields=["subtotal", "ppn_amount", "total"],
-        note=_("Penawaran putaran %(r)s disetujui: total baru %(t)s.")
-        % {"r": last.round, "t": format_rupiah(order.total)},
+        note=agreed,
     )
     notify(
         order,
@@ -878,6 +986,12 @@ def accept_order(*, order: Order, by) -> Order:
     """Vendor accepts: stock is reserved (refused if short) and a numbered Surat Pesanan issued."""
     order = _lock(order)
     role = ensure_transition(order, S.ACCEPTED, by=by)
+    if order.requires_approval and not _approval_covers(order):
+        # Backstop for the approval rule: whatever path changed the total, no SP above the approval.
+        raise TransitionError(
+            _("Total pesanan %(t)s belum disetujui PA/KPA; Surat Pesanan tidak dapat diterbitkan.")
+            % {"t": format_rupiah(order.total)}
+        )
     _reserve_stock(list(order.lines.all()))
     order.sp_sequence = _next_sp_sequence(order)
     order.sp_number = sp_number(order.opd, order.fiscal_year, order.sp_sequence)

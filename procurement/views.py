@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import bpbj_required, buyer_required, vendor_required
 from ecatalog.params import parse_id, safe_next_url
 
-from . import selectors, services
+from . import price_reference, selectors, services
 from .filters import OrderFilter
 from .forms import (
+    ApprovalForm,
     CheckoutForm,
     NoteForm,
     OfferForm,
@@ -123,11 +124,9 @@ def checkout(request):
             if token and selectors.orders_visible_to(request.user).filter(checkout_token=token).exists():
                 return redirect("procurement:order_list")
     grand_total = sum((g["totals"].total for g in groups), 0)
-    return render(
-        request,
-        "procurement/checkout.html",
-        {"form": form, "groups": groups, "packages": list(packages), "grand_total": grand_total},
-    )
+    context = {"form": form, "groups": groups, "packages": list(packages), "grand_total": grand_total}
+    context["price_reference"] = price_reference.for_cart(groups)
+    return render(request, "procurement/checkout.html", context)
 
 
 # --------------------------------------------------------------------------- lists
@@ -203,8 +202,10 @@ def _action_forms(order, lines, actions, last_offer):
         forms["offer"] = OfferForm(lines=lines, proposed=proposed)
     if {"reject", "cancel", "refuse_approval"} & actions:
         forms["reason"] = ReasonForm()
-    if {"approve", "accept_offer", "decline_offer"} & actions:
+    if {"accept_offer", "decline_offer"} & actions:
         forms["note"] = NoteForm()
+    if "approve" in actions:
+        forms["approve"] = ApprovalForm(initial={"amount": int(order.total)})
     if "ship" in actions:
         forms["ship"] = ShipForm()
     if "receive" in actions:
@@ -237,6 +238,9 @@ def order_detail(request, pk: int):
     role = services.role_of(request.user, order)
     if order.status != OrderStatus.NEGOTIATING:
         last_offer = None
+    if offers or {"propose", "counter"} & actions:
+        # Where prices are negotiated: the category median and recent agreed prices per line.
+        price_reference.for_order(order, lines, offers)
     return render(
         request,
         "procurement/order_detail.html",
@@ -270,9 +274,15 @@ def _run_action(request, order, action):
             else _("Pesanan menunggu persetujuan PA/KPA.")
         )
     if action == "approve":
-        form = NoteForm(post)
-        form.is_valid()
-        services.approve_order(order=order, by=user, note=form.cleaned_data.get("note", ""))
+        form = ApprovalForm(post)
+        if not form.is_valid():
+            raise ProcurementError(_form_errors(form))
+        services.approve_order(
+            order=order,
+            by=user,
+            note=form.cleaned_data["note"],
+            expected_total=form.cleaned_data["amount"],
+        )
         return _("Pesanan disetujui dan dikirim ke penyedia.")
     if action in ("refuse_approval", "reject", "cancel"):
         form = ReasonForm(post)

@@ -62,6 +62,7 @@ def test_seed_demo_orders_makes_every_status_with_consistent_money():
         vendor = VendorFactory(is_pkp=_ % 2 == 0)
         for i in range(3):
             ProductFactory(vendor=vendor, price=Decimal(1500 + 1000 * i), min_order=1 + i)
+    ProductFactory(price=Decimal("1000000"), stock=100)  # one that a larger quantity takes past Rp25 juta
     call_command("seed_demo_orders", orders=300)
 
     statuses = set(Order.objects.values_list("status", flat=True))
@@ -76,6 +77,19 @@ def test_seed_demo_orders_makes_every_status_with_consistent_money():
         Payment.objects.aggregate(s=Sum("amount"))["s"] == RUPPackage.objects.aggregate(s=Sum("spent"))["s"]
     )
     check_invariants()
+    # Every approval records its amount, which covers the order's total (negotiation only lowered it).
+    for order in Order.objects.filter(approved_by__isnull=False):
+        assert order.approved_amount is not None and order.approved_amount >= order.total
+    # The demo OPD has an order that crossed the threshold through an accepted negotiation.
+    (crossed,) = Order.objects.filter(
+        opd=opds[1],
+        events__from_status=OrderStatus.NEGOTIATING,
+        events__to_status=OrderStatus.PENDING_APPROVAL,
+    )
+    assert crossed.status == OrderStatus.PENDING_APPROVAL and crossed.approved_amount is None
+    opds[1].refresh_from_db()
+    assert crossed.total > opds[1].approval_threshold and crossed.sent_at and crossed.negotiation_rounds == 1
+    assert all(ln.unit_price <= ln.catalog_unit_price for ln in crossed.lines.all())
 
     call_command("seed_demo_orders")  # second run: nothing new
     assert Order.objects.count() == 300

@@ -326,13 +326,17 @@ def test_negotiation_is_limited_to_the_configured_rounds(buyer, vendor, product,
 
 
 def test_negotiated_increase_beyond_the_pagu_is_refused(buyer, vendor, product, opd):
-    tight = RUPPackageFactory(opd=opd, pagu=Decimal("260000"))
-    order = make_order(buyer=buyer, package=tight, items=[(product, 10)])
+    tight = RUPPackageFactory(opd=opd, pagu=Decimal("310000"))
+    order = make_order(buyer=buyer, package=tight, items=[(product, 10)])  # 250.000
     line = order.lines.get()
-    services.propose_negotiation(order=order, by=buyer, lines={line.pk: (25000, 10)})
-    services.counter_offer(order=order, by=vendor.user, lines={line.pk: (30000, 10)})
+    with pytest.raises(TransitionError, match="Sisa pagu"):  # 325.000 > 310.000: said at once
+        services.propose_negotiation(order=order, by=buyer, lines={line.pk: (25000, 13)})
+    services.propose_negotiation(order=order, by=buyer, lines={line.pk: (25000, 12)})  # 300.000 fits
+    make_order(buyer=buyer, package=tight, items=[(product, 1)])  # another order takes 25.000
     with pytest.raises(TransitionError, match="Sisa pagu"):
-        services.accept_offer(order=order, by=buyer)
+        services.accept_offer(order=order, by=vendor.user)
+    order.refresh_from_db()
+    assert order.status == S.NEGOTIATING and order.total == Decimal("250000")
     assert_package_consistent(tight)
 
 

@@ -439,9 +439,27 @@ class Command(BaseCommand):
             )
         return times
 
-    def _lines(self, vendor_id, opd):
+    def _renegotiable(self, threshold):
+        """(product, quantity before, quantity after): an order of the product under ``threshold`` that
+        a larger quantity, still within its stock and at the catalogue price, takes above it."""
+        for products in self.by_vendor.values():
+            for p in products:
+                rate = services.ppn_rate_for(p.vendor)
+                cost = lambda q, p=p, rate=rate: services.compute_totals([(p.price, q)], ppn_rate=rate).total  # noqa: E731
+                if cost(p.min_order) > threshold:
+                    continue
+                after = max(p.min_order, int(threshold / (p.price * (1 + rate))))
+                while cost(after) <= threshold:
+                    after += 1
+                if after <= p.stock:
+                    return p, p.min_order, after
+        return None
+
+    def _lines(self, vendor_id, opd, only=None):
         products = self.by_vendor[vendor_id]
         chosen = self.rng.sample(products, k=min(len(products), self.rng.choice([1, 1, 2, 2, 3, 4])))
+        if only is not None:
+            chosen = [only]
         lines = []
         for p in chosen:
             # City orders are sizeable (meeting meals, uniforms, seedlings for a whole programme).
@@ -553,10 +571,66 @@ class Command(BaseCommand):
             PriceHistory.objects.bulk_create(history)
         return len(history)
 
+    def _renegotiated_events(self, order, lines, times, ev, offers, offer_lines_by_offer, notes):
+        """Sent under the threshold, a larger quantity proposed and accepted: now awaiting the PA/KPA."""
+        before = services.format_rupiah(order.renegotiated_from)
+        total = services.format_rupiah(order.total)
+        ev(times[S.SENT], S.DRAFT, S.SENT, order.buyer, R.BUYER)
+        at = times[S.SENT] + (times[S.PENDING_APPROVAL] - times[S.SENT]) / 3
+        offer = NegotiationOffer(
+            order=order,
+            round=1,
+            action=NegotiationOffer.Action.PROPOSE,
+            actor_id=order.buyer.pk,
+            actor_role=R.BUYER,
+            note=f"Kebutuhan bertambah; total semula {before}.",
+            proposed_total=order.total,
+            created_at=at,
+        )
+        offers.append(offer)
+        offer_lines_by_offer.append((offer, [(ln, ln.unit_price, ln.quantity) for ln in lines]))
+        ev(at, S.SENT, S.NEGOTIATING, order.buyer, R.BUYER, f"Usulan negosiasi putaran 1: total {total}.")
+        at2 = times[S.PENDING_APPROVAL]
+        vendor_user = order.vendor.user_id
+        offers.append(
+            NegotiationOffer(
+                order=order,
+                round=1,
+                action=NegotiationOffer.Action.ACCEPT,
+                actor_id=vendor_user,
+                actor_role=R.VENDOR,
+                proposed_total=order.total,
+                created_at=at2,
+            )
+        )
+        ev(
+            at2,
+            S.NEGOTIATING,
+            S.PENDING_APPROVAL,
+            vendor_user,
+            R.VENDOR,
+            f"Penawaran putaran 1 disetujui: total baru {total}. Melebihi batas persetujuan "
+            f"{services.format_rupiah(order.opd.approval_threshold)}: menunggu persetujuan PA/KPA.",
+        )
+        approver = self.approvers.get(order.opd_id)
+        if approver:
+            notes.append(
+                Notification(
+                    user_id=approver.pk,
+                    order=order,
+                    message=f"{order.number}: total hasil negosiasi {total} menunggu persetujuan PA/KPA.",
+                    url=order.get_absolute_url(),
+                    created_at=at2,
+                )
+            )
+
     def seed_orders(self, opds, packages, n) -> dict[str, int]:
         plan = self._plan_statuses(opds, n)
         rng = self.rng
         entries = []  # (order, lines, times, extras)
+        # One order of the demo OPD went to the vendor under the approval threshold and crossed it
+        # through an accepted negotiation: it waits for `kepala` to approve the new amount.
+        renegotiate_one = True
         for opd, fiscal_year, status in plan:
             choices = packages.get((opd.pk, fiscal_year))
             buyer = self.buyers.get(opd.pk)
@@ -565,8 +639,17 @@ class Command(BaseCommand):
             vendor_id = rng.choices(self.vendor_ids, self.vendor_weights)[0]
             if self.steering and opd == self.steering[0] and self.plant_rng.random() < 0.7:
                 _opd, buyer, vendor_id = self.steering
+            renegotiated = None
+            if status == S.PENDING_APPROVAL and renegotiate_one and opd == self.demo_opd:
+                renegotiated = self._renegotiable(opd.approval_threshold)
+                if renegotiated:
+                    vendor_id, renegotiate_one = renegotiated[0].vendor_id, False
             vendor = self.vendors[vendor_id]
-            lines = self._lines(vendor_id, opd)
+            if not renegotiated:
+                lines = self._lines(vendor_id, opd)
+            else:
+                product, before, after = renegotiated
+                lines = self._lines(vendor_id, opd, only=product)
             if status == S.PARTIALLY_RECEIVED:
                 lines[0].quantity = max(2, lines[0].quantity)  # something must still be outstanding
             negotiated = status == S.NEGOTIATING or (status in PATH[2:] and rng.random() < 0.15)
@@ -585,6 +668,13 @@ class Command(BaseCommand):
                     line.unit_price = services.to_rupiah(
                         line.catalog_unit_price * Decimal(rng.choice(["0.9", "0.93", "0.95", "0.97"]))
                     )
+            order.renegotiated_from = None
+            if renegotiated:
+                lines[0].quantity = before
+                services._apply_totals(order, lines)
+                order.renegotiated_from = order.total
+                lines[0].quantity = after
+                negotiated = True
             services._apply_totals(order, lines)
             if status == S.PENDING_APPROVAL:
                 while order.total <= opd.approval_threshold:
@@ -602,13 +692,18 @@ class Command(BaseCommand):
                 and order.total > opd.approval_threshold
                 and status != S.DRAFT
             )
-            if S.SENT in times and status not in (S.PENDING_APPROVAL,):
+            if S.SENT in times and (status != S.PENDING_APPROVAL or order.renegotiated_from):
                 order.sent_at = times[S.SENT]
-            if order.requires_approval and order.sent_at:
+            if order.requires_approval and order.sent_at and not order.renegotiated_from:
                 order.approved_by = self.approvers.get(opd.pk)
                 order.approved_at = order.sent_at
+                # Approved when sent, before any negotiation: at the catalogue-price total.
+                order.approved_amount = services.compute_totals(
+                    [(ln.catalog_unit_price, ln.quantity) for ln in lines], ppn_rate=order.ppn_rate
+                ).total
                 if order.approved_by is None:
                     order.requires_approval = False
+                    order.approved_amount = None
             order.accepted_at = times.get(S.ACCEPTED)
             order.shipped_at = times.get(S.SHIPPED)
             order.received_at = times.get(S.RECEIVED)
@@ -694,6 +789,9 @@ class Command(BaseCommand):
             ev(times[S.DRAFT], "", S.DRAFT, order.buyer, R.BUYER, "Dibuat dari keranjang.")
             st = order.status
             if st == S.DRAFT:
+                continue
+            if order.renegotiated_from:
+                self._renegotiated_events(order, lines, times, ev, offers, offer_lines_by_offer, notes)
                 continue
             if order.requires_approval:
                 ev(times[S.DRAFT] + timedelta(minutes=2), S.DRAFT, S.PENDING_APPROVAL, order.buyer, R.BUYER)
