@@ -4,7 +4,8 @@ Each action follows the same pattern: lock the order row, check the transition
 table, write (stock and RUP pagu only through conditional ``UPDATE``s), append
 an ``OrderEvent`` and notify the other party after commit.  Rows are locked in
 a fixed order (order → products by id → OPD → RUP packages by id) so that
-concurrent actions cannot deadlock.
+concurrent actions cannot deadlock (checkout: buyer → cart lines and products by
+id → RUP packages by id).
 """
 
 from __future__ import annotations
@@ -586,7 +587,14 @@ def _snapshot_changes(expected: dict, items: list[CartItem]) -> list[CheckoutCha
 
 
 def ensure_checkout_unchanged(expected: dict, items: list[CartItem]) -> None:
-    """Refuse with CheckoutChanged if the cart no longer costs what the buyer confirmed."""
+    """Refuse with CheckoutChanged if the cart no longer costs what the buyer confirmed.
+
+    ``expected`` may be a loaded snapshot or the raw ``checkout_snapshot`` dict.
+    """
+    try:
+        expected = _parse_snapshot(expected)
+    except (KeyError, TypeError, ValueError, InvalidOperation):
+        raise CheckoutError(_("Formulir pesanan tidak lengkap; muat ulang halaman.")) from None
     changes = _snapshot_changes(expected, items)
     if changes:
         raise CheckoutChanged(

@@ -123,12 +123,18 @@ def test_checkout_refuses_a_ppn_rate_that_changed_since_rendering(buyer, vendor,
     assert not Order.objects.exists()
 
 
-def test_a_forged_or_missing_checkout_snapshot_is_refused_with_a_message(buyer, cheap):
+def test_a_forged_or_missing_checkout_snapshot_is_refused_with_a_message(buyer, cheap, package):
     services.add_to_cart(user=buyer, product_id=cheap.pk, quantity=1)
     signed = services.sign_checkout_snapshot(services.checkout_snapshot(CartItem.objects.all()))
     for bad in ("", "garbage", signed[:-3] + "xyz", signed.replace(".", "-", 1)):
         with pytest.raises(CheckoutError, match="muat ulang"):
             services.load_checkout_snapshot(bad)
+    with pytest.raises(CheckoutError, match="muat ulang"):
+        place(buyer, package, {"lines": "rubbish"})
+    assert not Order.objects.exists()
+    # The raw snapshot of the cart as it stands is as good as a loaded one.
+    (order,) = place(buyer, package, services.checkout_snapshot(CartItem.objects.all()))
+    assert order.total == Decimal("150000")
 
 
 def test_checkout_page_shows_old_and_new_price_and_creates_nothing_then_the_same_token_goes_through(
