@@ -68,6 +68,14 @@ class RUPPackageAdmin(admin.ModelAdmin):
     # committed/spent move only with orders (conditional updates in services).
     readonly_fields = ["committed", "spent", "created_at"]
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "POST":
+            # The admin saves inside one transaction: lock the row so the pagu check (model clean)
+            # and the save see the committed/spent amounts no checkout can change in between.
+            obj = RUPPackage.objects.select_for_update().get(pk=obj.pk)
+        return obj
+
 
 @admin.register(CartItem)
 class CartItemAdmin(ReadOnlyAdmin):

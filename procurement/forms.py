@@ -6,10 +6,12 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from catalog.images import validate_document
 
+from . import services
 from .services import MAX_QUANTITY, MAX_UNIT_PRICE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -28,6 +30,11 @@ class CheckoutForm(forms.Form):
     """Delivery details plus one RUP package per vendor group (or one for all)."""
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The signed snapshot of what the page showed (the view renders a fresh one every time).
+    snapshot = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Formulir pesanan tidak lengkap; muat ulang halaman.")},
+    )
     package_all = forms.ModelChoiceField(
         queryset=None,
         required=False,
@@ -75,6 +82,12 @@ class CheckoutForm(forms.Form):
         if value < timezone.localdate():
             raise forms.ValidationError(_("Tanggal dibutuhkan tidak boleh sebelum hari ini."))
         return value
+
+    def clean_snapshot(self):
+        try:
+            return services.load_checkout_snapshot(self.cleaned_data["snapshot"])
+        except services.CheckoutError as exc:
+            raise forms.ValidationError(exc.message) from None
 
     def clean(self):
         data = super().clean()
@@ -167,9 +180,15 @@ class ReceiptForm(forms.Form):
         label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, lines, **kwargs):
+    def __init__(self, *args, order, lines, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("received_on", timezone.localdate())
+        # The service checks the date (after the role); the form shows the allowed range.
+        earliest, today = services.receipt_date_bounds(order)
+        self.fields["received_on"].widget.attrs.update(min=earliest.isoformat(), max=today.isoformat())
+        self.fields["received_on"].help_text = _("Antara %(start)s (barang dikirim) dan hari ini.") % {
+            "start": date_format(earliest)
+        }
+        self.initial.setdefault("received_on", today)
         self.rows = []
         for line in lines:
             outstanding = line.quantity - line.received_quantity
@@ -191,9 +210,15 @@ class PaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("Tanggal transfer"), widget=DATE)
     reference = forms.CharField(label=_("Nomor referensi transfer"), max_length=100)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, order, receipts=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("paid_on", timezone.localdate())
+        # The service checks the date (after the role); the form shows the allowed range.
+        earliest, today = services.payment_date_bounds(order, receipts=receipts)
+        self.fields["paid_on"].widget.attrs.update(min=earliest.isoformat(), max=today.isoformat())
+        self.fields["paid_on"].help_text = _("Antara %(start)s (BAST pertama) dan hari ini.") % {
+            "start": date_format(earliest)
+        }
+        self.initial.setdefault("paid_on", today)
 
 
 class RatingForm(forms.Form):

@@ -1,11 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from catalog.money import MoneyField
+from catalog.money import MoneyField, format_rupiah
 from catalog.storage import private_storage
 
 
@@ -102,6 +103,11 @@ class Budget(models.Model):
         return f"{self.opd} {self.fiscal_year}"
 
 
+PACKAGE_MOVE_REFUSED = _(
+    "Paket RUP yang sudah dipakai pesanan tidak dapat dipindah ke OPD, tahun anggaran atau metode lain."
+)
+
+
 class RUPPackage(models.Model):
     """A package of the yearly procurement plan (RUP) an order is placed against.
 
@@ -145,9 +151,54 @@ class RUPPackage(models.Model):
     def __str__(self):
         return f"{self.kode_rup} – {self.name}"
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        touches_fixed = update_fields is None or {"opd", "opd_id", "fiscal_year", "method"} & set(
+            update_fields
+        )
+        if touches_fixed and self.moved_fields():
+            raise ValidationError(PACKAGE_MOVE_REFUSED)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        """The pagu covers what is committed and spent; a package with orders stays where it is.
+
+        Every editing path (the admin, the RUP import) goes through this or
+        ``moved_fields``; ``save`` refuses a move too and the database checks the pagu.
+        """
+        super().clean()
+        errors = {}
+        held = (self.committed or 0) + (self.spent or 0)
+        if self.pagu is not None and self.pagu < held:
+            errors["pagu"] = _(
+                "Pagu tidak boleh lebih kecil dari yang sudah terikat dan terbayar (%(held)s)."
+            ) % {"held": format_rupiah(held)}
+        for name in self.moved_fields():
+            errors[name] = PACKAGE_MOVE_REFUSED
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def remaining(self):
         return self.pagu - self.committed - self.spent
+
+    def moved_fields(self) -> list[str]:
+        """Of OPD, fiscal year and method, those that differ from the stored row, if it has orders.
+
+        An order's OPD, fiscal year and e-purchasing method come from its package: once a
+        package carries orders, moving it would put those orders (and their spending) elsewhere.
+        """
+        if self.pk is None or self._state.adding:
+            return []
+        stored = RUPPackage.objects.filter(pk=self.pk).values("opd_id", "fiscal_year", "method").first()
+        if stored is None:
+            return []
+        moved = [
+            name
+            for name, attname in (("opd", "opd_id"), ("fiscal_year", "fiscal_year"), ("method", "method"))
+            if getattr(self, attname) != stored[attname]
+        ]
+        return moved if moved and self.orders.exists() else []
 
 
 class CartItem(models.Model):

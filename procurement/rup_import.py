@@ -173,6 +173,11 @@ def import_rup_packages(*, filename: str, data: bytes) -> ImportResult:
                 _("Baris %(n)s: kode RUP %(k)s sudah terdaftar untuk OPD/tahun lain.")
                 % {"n": row["line"], "k": row["kode_rup"]}
             )
+        elif row["method"] != package.method and package.orders.exists():
+            errors.append(
+                _("Baris %(n)s: paket RUP %(k)s sudah dipakai pesanan; metodenya tidak dapat diubah.")
+                % {"n": row["line"], "k": row["kode_rup"]}
+            )
         elif row["pagu"] < package.committed + package.spent:
             errors.append(
                 _("Baris %(n)s: pagu baru lebih kecil dari yang sudah terikat dan terbayar.")

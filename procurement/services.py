@@ -4,7 +4,8 @@ Each action follows the same pattern: lock the order row, check the transition
 table, write (stock and RUP pagu only through conditional ``UPDATE``s), append
 an ``OrderEvent`` and notify the other party after commit.  Rows are locked in
 a fixed order (order → products by id → OPD → RUP packages by id) so that
-concurrent actions cannot deadlock.
+concurrent actions cannot deadlock (checkout: buyer → cart lines and products by
+id → RUP packages by id).
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -75,6 +78,31 @@ class TransitionError(ProcurementError):
 
 class CheckoutError(ProcurementError):
     """The cart cannot become orders (pagu, stock, minimum order …); nothing was created."""
+
+
+@dataclass(frozen=True)
+class CheckoutChange:
+    """One difference between the checkout page the buyer confirmed and the cart now (display strings)."""
+
+    name: str
+    what: str
+    old: str
+    new: str
+
+
+class CheckoutChanged(CheckoutError):
+    """Prices, quantities or PPN changed since the checkout page was rendered; nothing was created."""
+
+    def __init__(self, changes: list[CheckoutChange], *, old_total: Decimal, new_total: Decimal):
+        super().__init__(
+            _(
+                "Harga, jumlah atau PPN berubah sejak halaman ini dibuka; tidak ada pesanan yang dibuat. "
+                "Periksa perubahan di bawah, lalu kirim lagi bila setuju."
+            )
+        )
+        self.changes = changes
+        self.old_total = old_total
+        self.new_total = new_total
 
 
 # --------------------------------------------------------------------------------------
@@ -451,11 +479,139 @@ def _order_number(order: Order) -> str:
     return f"EKL-{order.fiscal_year}-{order.pk:06d}"
 
 
+# The checkout page carries what it showed, signed, so the submit can be held to exactly that.
+SNAPSHOT_SALT = "procurement.checkout.snapshot"
+
+
+def checkout_snapshot(items) -> dict:
+    """What the checkout page shows for ``items`` (cart items with product and vendor loaded).
+
+    Each line's product id, unit price and quantity; each vendor's PPN rate and
+    order total; the grand total.  Amounts are strings so the snapshot survives
+    JSON exactly.
+    """
+    by_vendor: dict[int, list[CartItem]] = defaultdict(list)
+    for item in items:
+        by_vendor[item.product.vendor_id].append(item)
+    vendors = []
+    grand = Decimal("0")
+    for vendor_id, group in sorted(by_vendor.items()):
+        rate = ppn_rate_for(group[0].product.vendor)
+        totals = compute_totals([(i.product.price, i.quantity) for i in group], ppn_rate=rate)
+        vendors.append([vendor_id, str(rate), str(totals.total)])
+        grand += totals.total
+    lines = sorted([item.product_id, str(item.product.price), item.quantity] for item in items)
+    return {"lines": lines, "vendors": vendors, "total": str(grand)}
+
+
+def sign_checkout_snapshot(snapshot: dict) -> str:
+    return signing.dumps(snapshot, salt=SNAPSHOT_SALT, compress=True)
+
+
+def _parse_snapshot(data) -> dict:
+    return {
+        "lines": [(int(pid), Decimal(price), int(qty)) for pid, price, qty in data["lines"]],
+        "vendors": [(int(vid), Decimal(rate), Decimal(total)) for vid, rate, total in data["vendors"]],
+        "total": Decimal(data["total"]),
+    }
+
+
+def load_checkout_snapshot(value: str) -> dict:
+    """The snapshot a checkout form carried, or CheckoutError if it is missing, altered or malformed."""
+    try:
+        return _parse_snapshot(signing.loads(value or "", salt=SNAPSHOT_SALT))
+    except (signing.BadSignature, KeyError, TypeError, ValueError, InvalidOperation):
+        raise CheckoutError(_("Formulir pesanan tidak lengkap; muat ulang halaman.")) from None
+
+
+def current_checkout_snapshot(user) -> dict:
+    """The snapshot of ``user``'s cart as it stands now (what a checkout page rendered now shows)."""
+    items = CartItem.objects.filter(user=user).select_related("product", "product__vendor")
+    return _parse_snapshot(checkout_snapshot(items))
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}%"
+
+
+def _line_text(price_qty) -> str:
+    return f"{price_qty[1]} × {format_rupiah(price_qty[0])}" if price_qty else _("tidak ada")
+
+
+def _snapshot_changes(expected: dict, items: list[CartItem]) -> list[CheckoutChange]:
+    """Every line, PPN rate and vendor total that differs between ``expected`` and the cart ``items``."""
+    current = _parse_snapshot(checkout_snapshot(items))
+    old_lines = {pid: (price, qty) for pid, price, qty in expected["lines"]}
+    new_lines = {pid: (price, qty) for pid, price, qty in current["lines"]}
+    names = {i.product_id: i.product.name for i in items}
+    gone = set(old_lines) - set(names)
+    if gone:
+        names.update(Product.objects.filter(pk__in=gone).values_list("pk", "name"))
+    changes = []
+    for pid in sorted(old_lines.keys() | new_lines.keys()):
+        old, new = old_lines.get(pid), new_lines.get(pid)
+        name = names.get(pid) or _("Produk #%(id)s") % {"id": pid}
+        if old is None or new is None:
+            changes.append(CheckoutChange(name, _("Barang di keranjang"), _line_text(old), _line_text(new)))
+            continue
+        if old[0] != new[0]:
+            changes.append(
+                CheckoutChange(name, _("Harga satuan"), format_rupiah(old[0]), format_rupiah(new[0]))
+            )
+        if old[1] != new[1]:
+            changes.append(CheckoutChange(name, _("Jumlah"), str(old[1]), str(new[1])))
+    vendor_names = {i.product.vendor_id: str(i.product.vendor) for i in items}
+    old_vendors = {vid: (rate, total) for vid, rate, total in expected["vendors"]}
+    for vid, rate, total in current["vendors"]:
+        if vid not in old_vendors:
+            continue  # a vendor new to the cart shows through its lines
+        old_rate, old_total = old_vendors[vid]
+        if old_rate != rate:
+            changes.append(
+                CheckoutChange(vendor_names[vid], _("Tarif PPN"), _percent(old_rate), _percent(rate))
+            )
+        if old_total != total:
+            changes.append(
+                CheckoutChange(
+                    vendor_names[vid], _("Total pesanan"), format_rupiah(old_total), format_rupiah(total)
+                )
+            )
+    if not changes and expected["total"] != current["total"]:
+        changes.append(
+            CheckoutChange(
+                _("Semua pesanan"),
+                _("Total"),
+                format_rupiah(expected["total"]),
+                format_rupiah(current["total"]),
+            )
+        )
+    return changes
+
+
+def ensure_checkout_unchanged(expected: dict, items: list[CartItem]) -> None:
+    """Refuse with CheckoutChanged if the cart no longer costs what the buyer confirmed.
+
+    ``expected`` may be a loaded snapshot or the raw ``checkout_snapshot`` dict.
+    """
+    try:
+        expected = _parse_snapshot(expected)
+    except (KeyError, TypeError, ValueError, InvalidOperation):
+        raise CheckoutError(_("Formulir pesanan tidak lengkap; muat ulang halaman.")) from None
+    changes = _snapshot_changes(expected, items)
+    if changes:
+        raise CheckoutChanged(
+            changes,
+            old_total=expected["total"],
+            new_total=Decimal(checkout_snapshot(items)["total"]),
+        )
+
+
 @transaction.atomic
 def checkout(
     *,
     user,
     token: str,
+    expected: dict,
     packages: dict[int, int],
     delivery_address: str,
     needed_by: date,
@@ -466,7 +622,10 @@ def checkout(
 
     All or nothing: if one order does not fit its package's remaining pagu, or a
     quantity breaks the minimum order or the stock, nothing is created.  The same
-    ``token`` twice returns the orders of the first call.
+    ``token`` twice returns the orders of the first call.  ``expected`` is the
+    snapshot of what the buyer confirmed (``checkout_snapshot`` of the page they
+    submitted, see ``load_checkout_snapshot``): if any price, quantity, PPN rate
+    or total differs now, CheckoutChanged is raised and nothing is created.
     """
     membership = _ensure_buyer(user)
     token = (token or "").strip()[:64]
@@ -478,13 +637,18 @@ def checkout(
     if existing:
         return existing
 
+    # Cart lines and their products locked in product id order: no price can change between the
+    # comparison with what the buyer confirmed and the order lines copying it.
     items = list(
         CartItem.objects.filter(user=user)
         .select_related("product", "product__vendor")
-        .order_by("product__vendor_id", "id")
+        .select_for_update(of=("self", "product"))
+        .order_by("product_id")
     )
     if not items:
         raise CheckoutError(_("Keranjang Anda kosong."))
+    items.sort(key=lambda i: (i.product.vendor_id, i.pk))
+    ensure_checkout_unchanged(expected, items)
     if needed_by < timezone.localdate():
         raise CheckoutError(_("Tanggal dibutuhkan tidak boleh sebelum hari ini."))
     delivery_address = (delivery_address or "").strip()
@@ -1069,6 +1233,58 @@ def ship_order(*, order: Order, by, note: str = "", delivery_note_file=None) -> 
     return order
 
 
+def _local_date(moment) -> date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def receipt_date_bounds(order: Order) -> tuple[date, date]:
+    """A BAST is dated between the shipment and today (Asia/Jakarta dates).
+
+    Orders that reached shipment outside the services may lack ``shipped_at``;
+    the latest earlier step then stands in, so a BAST is never older than the order.
+    """
+    today = timezone.localdate()
+    start = next(filter(None, (order.shipped_at, order.accepted_at, order.sent_at, order.created_at)), None)
+    return min(_local_date(start) or today, today), today
+
+
+def receipt_date_error(order: Order, value: date) -> str | None:
+    earliest, today = receipt_date_bounds(order)
+    if value > today:
+        return _("Tanggal terima tidak boleh di masa depan.")
+    if value < earliest:
+        return _("Tanggal terima tidak boleh sebelum barang dikirim (%(date)s).") % {
+            "date": date_format(earliest)
+        }
+    return None
+
+
+def payment_date_bounds(order: Order, *, receipts=None) -> tuple[date, date]:
+    """A transfer is dated between the order's first BAST and today (Asia/Jakarta dates).
+
+    ``receipts``: the order's receipts when the caller already has them (saves a query).
+    """
+    today = timezone.localdate()
+    if receipts is None:
+        first = order.receipts.order_by("received_on").values_list("received_on", flat=True).first()
+    else:
+        first = min((r.received_on for r in receipts), default=None)
+    if first is None:  # no BAST on record (data loaded outside the services): not before the receipt
+        first = _local_date(order.received_at) or receipt_date_bounds(order)[0]
+    return min(first, today), today
+
+
+def payment_date_error(order: Order, value: date, *, receipts=None) -> str | None:
+    earliest, today = payment_date_bounds(order, receipts=receipts)
+    if value > today:
+        return _("Tanggal transfer tidak boleh di masa depan.")
+    if value < earliest:
+        return _("Tanggal transfer tidak boleh sebelum tanggal BAST pertama (%(date)s).") % {
+            "date": date_format(earliest)
+        }
+    return None
+
+
 @transaction.atomic
 def record_receipt(*, order: Order, by, quantities: dict, received_on: date, note: str = "") -> Receipt:
     """OPD records what arrived (BAST). Partial receipts keep the order open for the rest."""
@@ -1094,8 +1310,9 @@ def record_receipt(*, order: Order, by, quantities: dict, received_on: date, not
             taken.append((line, qty))
     if not taken:
         raise TransitionError(_("Isi jumlah barang yang diterima."))
-    if received_on > timezone.localdate():
-        raise TransitionError(_("Tanggal terima tidak boleh di masa depan."))
+    problem = receipt_date_error(order, received_on)
+    if problem:
+        raise TransitionError(problem)
     now_taken = {line.pk: q for line, q in taken}
     complete = all(line.received_quantity + now_taken.get(line.pk, 0) == line.quantity for line in lines)
     to = S.RECEIVED if complete else S.PARTIALLY_RECEIVED
@@ -1139,8 +1356,9 @@ def record_payment(*, order: Order, by, paid_on: date, reference: str) -> Paymen
     reference = (reference or "").strip()
     if not reference:
         raise TransitionError(_("Nomor referensi transfer wajib diisi."))
-    if paid_on > timezone.localdate():
-        raise TransitionError(_("Tanggal transfer tidak boleh di masa depan."))
+    problem = payment_date_error(order, paid_on)
+    if problem:
+        raise TransitionError(problem)
     updated = RUPPackage.objects.filter(pk=order.rup_package_id, committed__gte=order.total).update(
         committed=F("committed") - order.total, spent=F("spent") + order.total
     )

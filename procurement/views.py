@@ -92,6 +92,7 @@ def checkout(request):
     if not groups and request.method != "POST":
         messages.info(request, _("Keranjang Anda kosong."))
         return redirect("procurement:cart")
+    changes = None  # CheckoutChanged: the lines that differ from what the buyer confirmed
     form = CheckoutForm(
         request.POST or None,
         packages=packages,
@@ -104,11 +105,15 @@ def checkout(request):
                 orders = services.checkout(
                     user=request.user,
                     token=form.cleaned_data["token"],
+                    expected=form.cleaned_data["snapshot"],
                     packages=form.cleaned_data["packages"],
                     delivery_address=form.cleaned_data["delivery_address"],
                     needed_by=form.cleaned_data["needed_by"],
                     note=form.cleaned_data["note"],
                 )
+            except services.CheckoutChanged as exc:
+                form.add_error(None, exc.message)
+                changes = exc
             except ProcurementError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -124,8 +129,19 @@ def checkout(request):
             if token and selectors.orders_visible_to(request.user).filter(checkout_token=token).exists():
                 return redirect("procurement:order_list")
     grand_total = sum((g["totals"].total for g in groups), 0)
-    context = {"form": form, "groups": groups, "packages": list(packages), "grand_total": grand_total}
-    context["price_reference"] = price_reference.for_cart(groups)
+    # What this page shows, signed: the submit creates orders only if the cart still costs exactly this.
+    snapshot = services.sign_checkout_snapshot(
+        services.checkout_snapshot([item for g in groups for item in g["items"]])
+    )
+    context = {
+        "form": form,
+        "groups": groups,
+        "packages": list(packages),
+        "grand_total": grand_total,
+        "snapshot": snapshot,
+        "changes": changes,
+        "price_reference": price_reference.for_cart(groups),
+    }
     return render(request, "procurement/checkout.html", context)
 
 
@@ -191,7 +207,7 @@ def vendor_inbox(request):
 # --------------------------------------------------------------------------- order page and actions
 
 
-def _action_forms(order, lines, actions, last_offer):
+def _action_forms(order, lines, actions, last_offer, receipts):
     forms = {}
     if {"propose", "counter"} & actions:
         proposed = (
@@ -209,9 +225,9 @@ def _action_forms(order, lines, actions, last_offer):
     if "ship" in actions:
         forms["ship"] = ShipForm()
     if "receive" in actions:
-        forms["receive"] = ReceiptForm(lines=lines)
+        forms["receive"] = ReceiptForm(order=order, lines=lines)
     if "pay" in actions:
-        forms["pay"] = PaymentForm()
+        forms["pay"] = PaymentForm(order=order, receipts=receipts)
     if "rate" in actions:
         forms["rate"] = RatingForm()
     return forms
@@ -236,6 +252,7 @@ def order_detail(request, pk: int):
         order, request.user, last_offer=last_any, has_rating=rating is not None
     )
     role = services.role_of(request.user, order)
+    receipts = list(order.receipts.all())
     if order.status != OrderStatus.NEGOTIATING:
         last_offer = None
     if offers or {"propose", "counter"} & actions:
@@ -250,11 +267,11 @@ def order_detail(request, pk: int):
             "offers": offers,
             "last_offer": last_offer,
             "events": list(order.events.all()),
-            "receipts": list(order.receipts.all()),
+            "receipts": receipts,
             "payments": list(order.payments.all()),
             "rating": rating,
             "actions": actions,
-            "forms": _action_forms(order, lines, actions, last_offer),
+            "forms": _action_forms(order, lines, actions, last_offer, receipts),
             "role": role,
             "role_label": ActorRole.LABELS.get(role, ""),
             "rounds_left": services.rounds_left(order),
@@ -327,7 +344,7 @@ def _run_action(request, order, action):
         )
         return _("Pengiriman dicatat.")
     if action == "receive":
-        form = ReceiptForm(post, lines=list(order.lines.all()))
+        form = ReceiptForm(post, order=order, lines=list(order.lines.all()))
         if not form.is_valid():
             raise ProcurementError(_form_errors(form))
         receipt = services.record_receipt(
@@ -339,7 +356,7 @@ def _run_action(request, order, action):
         )
         return _("BAST %(n)s dicatat.") % {"n": receipt.number}
     if action == "pay":
-        form = PaymentForm(post)
+        form = PaymentForm(post, order=order)
         if not form.is_valid():
             raise ProcurementError(_form_errors(form))
         services.record_payment(

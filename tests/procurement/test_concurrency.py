@@ -72,6 +72,7 @@ def test_concurrent_checkouts_never_overspend_and_acceptances_never_oversell():
         return services.checkout(
             user=user,
             token=uuid.uuid4().hex,
+            expected=services.current_checkout_snapshot(user),
             packages={vendor.pk: package.pk},
             delivery_address="Balai Kota Among Tani",
             needed_by=timezone.localdate() + timedelta(days=5),
@@ -109,6 +110,7 @@ def test_concurrent_double_submit_creates_one_set_of_orders():
     buyer = OPDMemberFactory(opd=opd).user
     CartItem.objects.create(user=buyer, product=product, quantity=3)
     token = uuid.uuid4().hex
+    confirmed = services.current_checkout_snapshot(buyer)
 
     def submit():
         return tuple(
@@ -116,6 +118,7 @@ def test_concurrent_double_submit_creates_one_set_of_orders():
             for o in services.checkout(
                 user=User.objects.get(pk=buyer.pk),
                 token=token,
+                expected=confirmed,
                 packages={vendor.pk: package.pk},
                 delivery_address="Balai Kota",
                 needed_by=timezone.localdate() + timedelta(days=5),

@@ -138,6 +138,7 @@ def test_checkout_shows_the_reference_and_warns_without_blocking(
         reverse("procurement:checkout"),
         {
             "token": token,
+            "snapshot": page.context["snapshot"],
             "package_all": package.pk,
             "delivery_address": "Jl. Sudirman 1",
             "needed_by": (timezone.localdate() + timezone.timedelta(days=3)).isoformat(),

@@ -30,10 +30,12 @@ S = OrderStatus
 TODAY = timezone.localdate
 
 
-def checkout(buyer, packages, token=None, **kw):
+def checkout(buyer, packages, token=None, expected=None, **kw):
+    """Check out as a buyer who confirmed the cart as it stands (unless ``expected`` says otherwise)."""
     return services.checkout(
         user=buyer,
         token=token or uuid.uuid4().hex,
+        expected=expected or services.current_checkout_snapshot(buyer),
         packages=packages,
         delivery_address="Jl. Panglima Sudirman 507, Batu",
         needed_by=TODAY() + timedelta(days=7),
@@ -165,6 +167,7 @@ def test_checkout_of_an_empty_cart_or_past_date_is_refused(buyer, vendor, produc
         services.checkout(
             user=buyer,
             token="t1",
+            expected=services.current_checkout_snapshot(buyer),
             packages={vendor.pk: package.pk},
             delivery_address="x",
             needed_by=TODAY() - timedelta(days=1),

@@ -1,7 +1,6 @@
 """Pages: access by id (outsiders get 404, anonymous users the login page), forms, query budgets."""
 
 import io
-import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -36,6 +35,14 @@ def accepted_order(buyer, vendor, product, package):
     services.record_receipt(order=order, by=buyer, quantities={line.pk: 2}, received_on=timezone.localdate())
     order.refresh_from_db()
     return order
+
+
+def rendered_checkout(client):
+    """The hidden fields of the checkout page as it renders now: the idempotency token and the
+    signed snapshot of the prices shown."""
+    response = client.get(reverse("procurement:checkout"))
+    assert response.status_code == 200
+    return {"token": response.context["form"].initial["token"], "snapshot": response.context["snapshot"]}
 
 
 def order_urls(order):
@@ -123,10 +130,8 @@ def test_full_flow_through_the_pages(
 ):
     buyer_client, vendor_client = client_for(buyer), client_for(vendor.user)
     buyer_client.post(reverse("procurement:cart_add", args=[product.pk]), {"quantity": "5"})
-    response = buyer_client.get(reverse("procurement:checkout"))
-    token = response.context["form"].initial["token"]
     data = {
-        "token": token,
+        **rendered_checkout(buyer_client),
         "package_all": package.pk,
         "delivery_address": "Jl. Sudirman 1",
         "needed_by": (timezone.localdate() + timedelta(days=3)).isoformat(),
@@ -196,7 +201,7 @@ def test_checkout_page_over_pagu_shows_the_message_and_creates_nothing(buyer, bu
     response = buyer_client.post(
         reverse("procurement:checkout"),
         {
-            "token": uuid.uuid4().hex,
+            **rendered_checkout(buyer_client),
             "package_all": small.pk,
             "delivery_address": "Jl. Sudirman 1",
             "needed_by": (timezone.localdate() + timedelta(days=3)).isoformat(),
@@ -211,7 +216,12 @@ def test_checkout_page_refuses_another_opds_package(buyer, buyer_client, product
     services.add_to_cart(user=buyer, product_id=product.pk, quantity=1)
     response = buyer_client.post(
         reverse("procurement:checkout"),
-        {"token": "x", "package_all": other_package.pk, "delivery_address": "x", "needed_by": "2999-01-01"},
+        {
+            **rendered_checkout(buyer_client),
+            "package_all": other_package.pk,
+            "delivery_address": "x",
+            "needed_by": "2999-01-01",
+        },
     )
     assert response.status_code == 200 and not Order.objects.exists()
 

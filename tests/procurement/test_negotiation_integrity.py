@@ -38,6 +38,7 @@ def checkout(buyer, packages):
         packages=packages,
         delivery_address="Jl. Panglima Sudirman 507, Batu",
         needed_by=timezone.localdate() + timedelta(days=7),
+        expected=services.current_checkout_snapshot(buyer),
     )
 
 
