@@ -117,7 +117,9 @@ class TestHomeAndProfile:
         response = vendor_client.get(reverse("catalog:vendor_home"))
         assert "NIB tidak terdaftar" in response.content.decode()
 
-    def test_profile_edit_keeps_nib_and_name_of_verified_vendor_until_bpbj_approves(self, vendor_client, vendor):
+    def test_profile_edit_keeps_nib_and_name_of_verified_vendor_until_bpbj_approves(
+        self, vendor_client, vendor
+    ):
         url = reverse("catalog:vendor_profile_edit")
         form = vendor_client.get(url).context["form"]
         data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
