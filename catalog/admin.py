@@ -2,10 +2,13 @@
 same services as the pages (admin actions below), so the admin never bypasses a rule.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +24,7 @@ from .models import (
     ProductEvent,
     ProductPhoto,
     Vendor,
+    VendorChangeRequest,
     VendorDocument,
     VendorEvent,
 )
@@ -115,8 +119,45 @@ class VendorEventInline(admin.TabularInline):
         return False
 
 
+class VendorAdminForm(forms.ModelForm):
+    """Checks the admin's edit with the same service rule that saves it (``admin_update_vendor``)."""
+
+    class Meta:
+        model = Vendor
+        fields = [
+            "user",
+            "business_name",
+            "slug",
+            "owner_name",
+            "description",
+            "nib",
+            "npwp",
+            "scale",
+            "is_pkp",
+            "address",
+            "kecamatan",
+            "kelurahan",
+            "phone",
+            "email",
+            "bank_name",
+            "bank_account_number",
+            "bank_account_name",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            original = Vendor.objects.get(pk=self.instance.pk)
+            try:
+                services.check_admin_vendor_edit(original, cleaned)
+            except services.CatalogError as exc:
+                raise ValidationError(exc.message) from None
+        return cleaned
+
+
 @admin.register(Vendor)
 class VendorAdmin(admin.ModelAdmin):
+    form = VendorAdminForm
     list_display = [
         "business_name",
         "nib",
@@ -167,12 +208,41 @@ class VendorAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(product_total=Count("products"))
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.is_under_change_review:
+            # Say where these fields change; the form's clean and the service refuse a direct edit.
+            fieldsets = [
+                *fieldsets[:1],
+                (
+                    _("Legalitas"),
+                    {
+                        "fields": ["nib", "npwp", "scale", "is_pkp"],
+                        "description": _(
+                            "NIB, NPWP, PKP, nama usaha dan rekening penyedia terverifikasi hanya berubah "
+                            "melalui permintaan perubahan yang disetujui BPBJ."
+                        ),
+                    },
+                ),
+                *fieldsets[2:],
+            ]
+        return fieldsets
+
     def save_model(self, request, obj, form, change):
-        # Scale and kecamatan are editable here: their copies on the products follow in the same
-        # transaction (the admin's change view is atomic).
-        super().save_model(request, obj, form, change)
+        # Through the service: the reviewed fields of a verified vendor are refused there too, and
+        # the products' copies of scale and kecamatan follow in the same transaction.
         if change:
-            services.sync_vendor_products(obj)
+            original = Vendor.objects.get(pk=obj.pk)
+            data = {
+                f.name: getattr(obj, f.name)
+                for f in Vendor._meta.concrete_fields
+                if f.name in VendorAdminForm.Meta.fields
+                and f.value_from_object(obj) != f.value_from_object(original)
+            }
+            services.admin_update_vendor(vendor=original, data=data, by=request.user)
+            obj.refresh_from_db()
+        else:
+            super().save_model(request, obj, form, change)
 
     @admin.display(description=_("produk"), ordering="product_total")
     def product_count(self, obj):
@@ -216,14 +286,101 @@ class VendorEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
+@admin.register(VendorChangeRequest)
+class VendorChangeRequestAdmin(ReadOnlyAdmin):
+    """Viewable here; approved or rejected through the services (actions, or the BPBJ queue page)."""
+
+    list_display = [
+        "created_at",
+        "vendor",
+        "changed_fields",
+        "status",
+        "requested_by",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["vendor__business_name", "vendor__nib"]
+    list_select_related = ["vendor", "requested_by", "decided_by"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "vendor",
+        "status",
+        "comparison",
+        "requested_by",
+        "registered_email",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+    ]
+    fields = readonly_fields
+    actions = ["approve_requests", "reject_requests"]
+
+    @admin.display(description=_("data"))
+    def changed_fields(self, obj):
+        return ", ".join(obj.field_labels())
+
+    @admin.display(description=_("lama → baru"))
+    def comparison(self, obj):
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li>{}: {} → {}</li>", ((label, old, new) for _n, label, old, new in obj.rows())
+            ),
+        )
+
+    @admin.action(description=_("Setujui permintaan perubahan"))
+    def approve_requests(self, request, queryset):
+        done, failures = 0, []
+        for change_request in queryset.order_by("pk"):
+            try:
+                services.approve_vendor_change(
+                    change_request=change_request, by=request.user, note=gettext("Melalui admin")
+                )
+                done += 1
+            except services.CatalogError as exc:
+                failures.append((change_request, exc.message))
+        _report(self, request, done, failures, gettext("disetujui"))
+
+    @admin.action(description=_("Tolak permintaan perubahan"))
+    def reject_requests(self, request, queryset):
+        requests_ = list(queryset.select_related("vendor").order_by("pk"))
+        reason = (request.POST.get("reason") or "").strip()
+        if request.POST.get("post") == "yes" and reason:
+            done, failures = 0, []
+            for change_request in requests_:
+                try:
+                    services.reject_vendor_change(
+                        change_request=change_request, by=request.user, reason=reason
+                    )
+                    done += 1
+                except services.CatalogError as exc:
+                    failures.append((change_request, exc.message))
+            _report(self, request, done, failures, gettext("ditolak"))
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Tolak permintaan perubahan"),
+            "change_requests": requests_,
+            "reason": reason,
+            "error": gettext("Alasan wajib diisi.") if request.POST.get("post") == "yes" else "",
+            "opts": self.model._meta,
+            "queue_url": reverse("catalog:change_request_queue"),
+        }
+        return TemplateResponse(request, "catalog/curation/admin_reject_change.html", context)
+
+
 # --------------------------------------------------------------------------- products
 
 
 class ProductPhotoInline(admin.TabularInline):
     model = ProductPhoto
     extra = 0
-    fields = ["image", "thumbnail", "width", "height", "position"]
-    readonly_fields = ["image", "thumbnail", "width", "height"]
+    fields = ["image", "thumbnail", "width", "height", "position", "status", "status_reason"]
+    readonly_fields = ["image", "thumbnail", "width", "height", "status", "status_reason"]
+    # Removing a photo goes through the vendor page or the service (logged, keeps one approved photo).
+    can_delete = False
 
     def has_add_permission(self, request, obj=None):
         # New photos go through the vendor page (validated and re-encoded).
@@ -315,13 +472,40 @@ class ProductAdmin(admin.ModelAdmin):
 
 @admin.register(ProductPhoto)
 class ProductPhotoAdmin(admin.ModelAdmin):
-    list_display = ["product", "position", "width", "height", "created_at"]
+    list_display = ["product", "position", "status", "width", "height", "created_at"]
+    list_filter = ["status"]
     search_fields = ["product__name"]
     list_select_related = ["product"]
-    readonly_fields = ["product", "image", "thumbnail", "width", "height", "created_at"]
+    readonly_fields = [
+        "product",
+        "image",
+        "thumbnail",
+        "width",
+        "height",
+        "status",
+        "status_reason",
+        "created_at",
+    ]
+    actions = ["approve_photos"]
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting is a logged step with a rule (a tayang product keeps an approved photo): the
+        # vendor's page does it through the service.
+        return False
+
+    @admin.action(description=_("Setujui foto (tampil di katalog)"))
+    def approve_photos(self, request, queryset):
+        done, failures = 0, []
+        for photo in queryset.select_related("product").order_by("pk"):
+            try:
+                services.approve_photo(photo=photo, by=request.user)
+                done += 1
+            except services.CatalogError as exc:
+                failures.append((photo, exc.message))
+        _report(self, request, done, failures, gettext("disetujui"))
 
 
 @admin.register(PriceHistory)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .images import open_checked_image, validate_document
 from .models import (
+    REVIEWED_VENDOR_FIELDS,
     BusinessScale,
     Category,
     Kecamatan,
@@ -179,15 +180,25 @@ class VendorProfileForm(forms.ModelForm):
             "address": _("Alamat usaha di Kota Batu."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, change_pending=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kecamatan"].queryset = Kecamatan.objects.all()
         self.fields["kelurahan"].queryset = Kelurahan.objects.all()
         self.fields["kelurahan"].widget.choices = grouped_kelurahan_choices()
         self.fields["scale"].choices = BusinessScale.choices
-        if self.instance.pk and (self.instance.verified_at or self.instance.is_verified):
-            self.fields["nib"].disabled = True
-            self.fields["nib"].help_text = _("NIB tidak dapat diubah setelah diverifikasi.")
+        if self.instance.pk and self.instance.is_under_change_review:
+            for name in REVIEWED_VENDOR_FIELDS:
+                field = self.fields[name]
+                if change_pending:
+                    # One open request at a time (services.request_vendor_change); shown, not editable.
+                    field.disabled = True
+                    field.help_text = _("Terkunci: permintaan perubahan sedang menunggu keputusan BPBJ.")
+                else:
+                    field.help_text = " ".join(
+                        filter(
+                            None, [str(field.help_text), str(_("Perubahan berlaku setelah disetujui BPBJ."))]
+                        )
+                    )
 
     def clean_nib(self):
         return re.sub(r"[.\-\s]", "", self.cleaned_data.get("nib") or "")
@@ -195,15 +206,8 @@ class VendorProfileForm(forms.ModelForm):
     def clean_npwp(self):
         return re.sub(r"[.\-\s]", "", self.cleaned_data.get("npwp") or "")
 
-    def clean(self):
-        cleaned = super().clean()
-        kecamatan, kelurahan = cleaned.get("kecamatan"), cleaned.get("kelurahan")
-        if kecamatan and kelurahan and kelurahan.kecamatan_id != kecamatan.pk:
-            self.add_error(
-                "kelurahan",
-                _("%(kel)s tidak berada di Kecamatan %(kec)s.") % {"kel": kelurahan, "kec": kecamatan},
-            )
-        return cleaned
+    # Desa/kelurahan inside the kecamatan is checked by Vendor.clean() (run by _post_clean), so the
+    # admin and the services hold to the same rule.
 
     def profile_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}

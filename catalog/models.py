@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Func, Q
@@ -184,6 +185,22 @@ class Vendor(models.Model):
     def is_verified(self) -> bool:
         return self.status == VendorStatus.VERIFIED
 
+    @property
+    def is_under_change_review(self) -> bool:
+        """Once verified, legal identity, tax status and bank account change only by BPBJ approval."""
+        return self.verified_at is not None or self.status in (VendorStatus.VERIFIED, VendorStatus.SUSPENDED)
+
+    def clean(self):
+        # Here rather than in a form, so the admin and every service hold to it too.
+        super().clean()
+        if self.kelurahan_id and self.kecamatan_id and self.kelurahan.kecamatan_id != self.kecamatan_id:
+            raise ValidationError(
+                {
+                    "kelurahan": _("%(kel)s tidak berada di Kecamatan %(kec)s.")
+                    % {"kel": self.kelurahan, "kec": self.kecamatan}
+                }
+            )
+
 
 class VendorDocument(models.Model):
     """A supporting document of a vendor (halal, PIRT, SNI, TKDN certificate …)."""
@@ -230,6 +247,101 @@ class VendorEvent(models.Model):
 
     def __str__(self):
         return f"{self.vendor}: {self.from_status or '-'} → {self.to_status}"
+
+
+# Fields of a verified vendor that change only through a change request BPBJ approves: who the
+# business legally is, whether PPN is added to its orders, and where the city's money is paid.
+REVIEWED_VENDOR_FIELDS = (
+    "business_name",
+    "nib",
+    "npwp",
+    "is_pkp",
+    "bank_name",
+    "bank_account_number",
+    "bank_account_name",
+)
+BANK_FIELDS = ("bank_name", "bank_account_number", "bank_account_name")
+
+
+class VendorChangeRequest(models.Model):
+    """A verified vendor's requested change to reviewed fields; in force only once BPBJ approves.
+
+    ``changes`` maps each field to ``{"old": …, "new": …}`` as they were at request time.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu persetujuan")
+        APPROVED = "approved", _("Disetujui")
+        REJECTED = "rejected", _("Ditolak")
+        WITHDRAWN = "withdrawn", _("Dibatalkan penyedia")
+
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.CASCADE, related_name="change_requests", verbose_name=_("penyedia")
+    )
+    changes = models.JSONField(_("perubahan"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("diajukan oleh"),
+    )
+    # The address on file when the request was made: a bank-account change is announced there on
+    # request and on decision, even if the account's e-mail is changed in between.
+    registered_email = models.EmailField(_("email terdaftar"), blank=True)
+    created_at = models.DateTimeField(_("diajukan"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    decision_reason = models.TextField(_("alasan keputusan"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("permintaan perubahan data penyedia")
+        verbose_name_plural = _("permintaan perubahan data penyedia")
+        constraints = [
+            # At most one open request per vendor: a second one would be decided against stale values.
+            models.UniqueConstraint(
+                fields=["vendor"], condition=Q(status="pending"), name="vendor_one_pending_change_request"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="vchange_status_created_idx")]
+
+    def __str__(self):
+        return f"{self.vendor}: {', '.join(self.field_labels())}"
+
+    def field_labels(self) -> list[str]:
+        return [str(Vendor._meta.get_field(name).verbose_name) for name in self.changes]
+
+    def rows(self) -> list[tuple[str, str, object, object]]:
+        """``(field, label, old, new)`` in the form's order, for the side-by-side tables."""
+        return [
+            (
+                name,
+                Vendor._meta.get_field(name).verbose_name,
+                self.changes[name]["old"],
+                self.changes[name]["new"],
+            )
+            for name in REVIEWED_VENDOR_FIELDS
+            if name in self.changes
+        ]
+
+    @property
+    def touches_bank_account(self) -> bool:
+        return any(name in self.changes for name in BANK_FIELDS)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 class ProductStatus(models.TextChoices):
@@ -413,8 +525,18 @@ class Product(models.Model):
         return self.stock >= self.min_order
 
 
+class PhotoStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu kurasi")
+    APPROVED = "approved", _("Disetujui")
+    REJECTED = "rejected", _("Ditolak")
+
+
 class ProductPhoto(models.Model):
-    """A re-encoded product photo with its catalogue thumbnail."""
+    """A re-encoded product photo with its catalogue thumbnail.
+
+    Only ``approved`` photos are public. A new photo is ``pending``: curated with its product when
+    BPBJ publishes it, or on its own (photo queue) when the product is already tayang.
+    """
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(
@@ -424,6 +546,10 @@ class ProductPhoto(models.Model):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PhotoStatus.choices, default=PhotoStatus.PENDING, db_index=True
+    )
+    status_reason = models.TextField(_("alasan penolakan"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Category, Kecamatan, Product, ProductPhoto, Vendor
+from .models import Category, Kecamatan, PhotoStatus, Product, ProductPhoto, Vendor
 
 CATEGORY_TREE_CACHE_KEY = "catalog:category-tree:v1"
 KECAMATAN_CACHE_KEY = "catalog:kecamatan-ids:v1"
@@ -26,13 +26,14 @@ CATALOG_COUNTS_CACHE_KEY = "catalog:counts:v1"
 CATALOG_COUNTS_TIMEOUT = 5 * 60
 
 
+def public_photos() -> QuerySet[ProductPhoto]:
+    """Photos the public may see: approved by BPBJ (a new photo waits for curation)."""
+    return ProductPhoto.objects.filter(status=PhotoStatus.APPROVED).order_by("position", "id")
+
+
 def first_photo_prefetch() -> Prefetch:
-    """Only the first photo of each product (a windowed prefetch, one query per page)."""
-    return Prefetch(
-        "photos",
-        queryset=ProductPhoto.objects.order_by("position", "id")[:1],
-        to_attr="first_photos",
-    )
+    """Only the first public photo of each product (a windowed prefetch, one query per page)."""
+    return Prefetch("photos", queryset=public_photos()[:1], to_attr="first_photos")
 
 
 def public_products() -> QuerySet[Product]:
@@ -51,7 +52,7 @@ def public_product_detail(pk: int) -> Product:
         Product.objects.public()
         .select_related("vendor", "vendor__kecamatan", "vendor__kelurahan", "category", "category__parent")
         .prefetch_related(
-            Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id")),
+            Prefetch("photos", queryset=public_photos()),
             "price_history",
         )
         .get(pk=pk)

@@ -8,11 +8,25 @@ Rules decided here (documented for the vendor pages too):
 
 - A vendor starts ``pending``; BPBJ verifies (confirming "lokal"), rejects or,
   later, suspends and reinstates. A rejected vendor who edits the profile goes
-  back to ``pending`` for a new review. The NIB cannot change once verified.
+  back to ``pending`` for a new review.
+- Once a vendor has been verified, its legal name, NIB, NPWP, PKP status and bank
+  account change only through a ``VendorChangeRequest`` that BPBJ approves or rejects
+  with a reason; the old values stay in force until then (PPN on new orders, the
+  account payments go to). One request may be open at a time: while it is, those
+  fields are locked on the profile page; the vendor may withdraw it and file a new
+  one. Every request and decision is a ``VendorEvent`` and a notice to the vendor;
+  a bank-account change is also e-mailed to the address registered at request time
+  (the classic payment-diversion fraud is a quiet account change). The admin
+  cannot change these fields of a verified vendor either (``admin_update_vendor``).
 - A product starts as ``draft``. Only a verified vendor may submit it, and only
   with at least one photo. BPBJ publishes or rejects (with a reason). The vendor
   may deactivate it. Rejected and inactive products can be edited and
   resubmitted.
+- Photos: a new photo is ``pending``; only ``approved`` photos are public. Photos
+  of a product under curation are approved when BPBJ publishes it; a photo added
+  to a tayang product waits in the photo queue (approve, or reject with a reason).
+  Adding or removing a photo of a tayang product is a ``ProductEvent``, and a tayang
+  product keeps at least one approved photo.
 - Editing a published product: price, stock, minimum order and lead time
   change in place (a price change is written to ``PriceHistory``); a change
   to what the product *is* (name, category, unit, description, specifications,
@@ -31,6 +45,7 @@ Rules decided here (documented for the vendor pages too):
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -38,7 +53,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -47,12 +64,15 @@ from accounts.models import Role
 
 from .images import process_document, process_photo
 from .models import (
+    REVIEWED_VENDOR_FIELDS,
+    PhotoStatus,
     PriceHistory,
     Product,
     ProductEvent,
     ProductPhoto,
     ProductStatus,
     Vendor,
+    VendorChangeRequest,
     VendorDocument,
     VendorEvent,
     VendorStatus,
@@ -60,6 +80,7 @@ from .models import (
 )
 
 User = get_user_model()
+log = logging.getLogger(__name__)
 
 
 class CatalogError(Exception):
@@ -259,17 +280,22 @@ def register_vendor(
 def update_vendor_profile(*, vendor: Vendor, data: dict, by: AbstractBaseUser) -> Vendor:
     """Save the vendor's own profile edits.
 
-    The NIB is fixed once the vendor has been verified. A rejected vendor who
-    edits the profile is sent back to ``pending`` for a new review.
+    For a vendor that has been verified, changes to the reviewed fields (legal name, NIB,
+    NPWP, PKP, bank account) are not applied: they become a change request for BPBJ, the
+    rest is saved at once. A rejected vendor who edits the profile is sent back to
+    ``pending`` for a new review.
     """
     vendor = _lock_vendor(vendor)
     data = {k: v for k, v in data.items() if k in VENDOR_PROFILE_FIELDS}
-    if "nib" in data and data["nib"] != vendor.nib and (vendor.verified_at or vendor.is_verified):
-        raise CatalogError(_("NIB tidak dapat diubah setelah penyedia diverifikasi."))
     kecamatan = data.get("kecamatan", vendor.kecamatan)
     kelurahan = data.get("kelurahan", vendor.kelurahan)
     if kelurahan.kecamatan_id != kecamatan.pk:
         raise CatalogError(_("Desa/kelurahan tidak berada di kecamatan yang dipilih."))
+    if vendor.is_under_change_review:
+        reviewed = {name: data.pop(name) for name in REVIEWED_VENDOR_FIELDS if name in data}
+        if _changed_fields(vendor, reviewed):
+            # Before the direct fields are applied: the notice goes to the e-mail on file now.
+            _request_change_locked(vendor, reviewed, by=by)
     copied_before = vendor_copy(vendor)
     for name, value in data.items():
         setattr(vendor, name, value)
@@ -282,6 +308,276 @@ def update_vendor_profile(*, vendor: Vendor, data: dict, by: AbstractBaseUser) -
     if vendor.status == VendorStatus.REJECTED:
         _set_vendor_status(vendor, VendorStatus.PENDING, by=by, note=_("Data diperbaiki dan diajukan ulang"))
     return vendor
+
+
+@transaction.atomic
+def admin_update_vendor(*, vendor: Vendor, data: dict, by: AbstractBaseUser) -> Vendor:
+    """BPBJ staff edit a vendor in the Django admin.
+
+    The same rules as the vendor's own page: desa/kelurahan inside the kecamatan (model
+    ``clean``), and a verified vendor's reviewed fields change only through an approved
+    change request, never by hand. The product copies follow a scale or kecamatan change.
+    """
+    vendor = _lock_vendor(vendor)
+    check_admin_vendor_edit(vendor, data)
+    copied_before = vendor_copy(vendor)
+    for name, value in data.items():
+        setattr(vendor, name, value)
+    vendor.full_clean(exclude=["user"])
+    vendor.save()
+    if vendor_copy(vendor) != copied_before:
+        sync_vendor_products(vendor)
+    return vendor
+
+
+def check_admin_vendor_edit(vendor: Vendor, data: dict) -> None:
+    """Raise CatalogError if ``data`` changes a reviewed field of a verified vendor."""
+    if not vendor.is_under_change_review:
+        return
+    changed = _changed_fields(vendor, {k: v for k, v in data.items() if k in REVIEWED_VENDOR_FIELDS})
+    if changed:
+        raise CatalogError(
+            _(
+                "%(fields)s penyedia yang sudah diverifikasi hanya dapat diubah melalui permintaan "
+                "perubahan yang disetujui BPBJ."
+            )
+            % {"fields": ", ".join(str(Vendor._meta.get_field(n).verbose_name) for n in changed)}
+        )
+
+
+# --------------------------------------------------------------------------- vendor change requests
+
+
+def _changed_fields(vendor: Vendor, values: dict) -> list[str]:
+    return [
+        name for name in REVIEWED_VENDOR_FIELDS if name in values and values[name] != getattr(vendor, name)
+    ]
+
+
+def pending_change_request(vendor: Vendor) -> VendorChangeRequest | None:
+    return vendor.change_requests.filter(status=VendorChangeRequest.Status.PENDING).first()
+
+
+def _vendor_emails(vendor: Vendor, *extra: str) -> list[str]:
+    return sorted({e for e in (vendor.email, vendor.user.email, *extra) if e})
+
+
+def _mask_account(number) -> str:
+    number = str(number or "")
+    return f"…{number[-4:]}" if len(number) > 4 else number
+
+
+def _describe(change_request: VendorChangeRequest) -> str:
+    parts = []
+    for name, label, old, new in change_request.rows():
+        if name == "bank_account_number":
+            old, new = _mask_account(old), _mask_account(new)
+        elif name == "is_pkp":
+            old, new = (_("PKP") if v else _("bukan PKP") for v in (old, new))
+        parts.append(f"{label}: {old} → {new}")
+    return "; ".join(parts)
+
+
+def _notify_vendor(vendor: Vendor, message: str, *, body: str = "", emails: Iterable[str] = ()) -> None:
+    """After commit: an in-app notification to the vendor's account and an e-mail to ``emails``."""
+    # Imported here: procurement's models depend on catalog's, not the other way round.
+    from procurement.models import Notification
+
+    user_id = vendor.user_id
+    text = message[:255]
+    url = reverse("catalog:vendor_profile_edit")
+    recipients = sorted(set(emails))
+    body = body or text
+
+    def deliver():
+        Notification.objects.create(user_id=user_id, message=text, url=url)
+        if recipients:
+            try:
+                send_mail(
+                    subject=f"[E-Katalog Lokal] {text}"[:150],
+                    message=body,
+                    from_email=None,
+                    recipient_list=recipients,
+                    fail_silently=False,
+                )
+            except Exception:  # a mail outage must never undo or break a committed step
+                log.exception("change-request e-mail failed for vendor %s", vendor.pk)
+
+    transaction.on_commit(deliver)
+
+
+def _bank_warning() -> str:
+    return _(
+        "Jika Anda tidak meminta perubahan rekening ini, segera hubungi BPBJ: mengganti rekening tujuan "
+        "pembayaran diam-diam adalah modus umum pengalihan pembayaran."
+    )
+
+
+def _request_change_locked(vendor: Vendor, values: dict, *, by) -> VendorChangeRequest:
+    changed = _changed_fields(vendor, values)
+    if not changed:
+        raise CatalogError(_("Tidak ada perubahan pada data yang memerlukan persetujuan BPBJ."))
+    if vendor.change_requests.filter(status=VendorChangeRequest.Status.PENDING).exists():
+        raise CatalogError(
+            _(
+                "Masih ada permintaan perubahan data yang menunggu keputusan BPBJ. Batalkan permintaan "
+                "itu dulu bila ingin menggantinya."
+            )
+        )
+    errors = {}
+    for name in changed:
+        try:
+            Vendor._meta.get_field(name).clean(values[name], vendor)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if "nib" in changed and Vendor.objects.filter(nib=values["nib"]).exclude(pk=vendor.pk).exists():
+        errors["nib"] = [_("NIB ini sudah dipakai penyedia lain.")]
+    if errors:
+        raise CatalogError(_validation_message(ValidationError(errors)))
+    try:
+        with transaction.atomic():
+            change_request = VendorChangeRequest.objects.create(
+                vendor=vendor,
+                changes={name: {"old": getattr(vendor, name), "new": values[name]} for name in changed},
+                requested_by=by,
+                registered_email=vendor.email,
+            )
+    except IntegrityError:  # another request was filed a moment ago (one pending per vendor)
+        raise CatalogError(_("Masih ada permintaan perubahan data yang menunggu keputusan BPBJ.")) from None
+    description = _describe(change_request)
+    VendorEvent.objects.create(
+        vendor=vendor,
+        actor=by,
+        from_status=vendor.status,
+        to_status=vendor.status,
+        note=_("Permintaan perubahan data #%(n)s diajukan: %(what)s")
+        % {"n": change_request.pk, "what": description},
+    )
+    message = _("Permintaan perubahan data Anda (%(fields)s) menunggu persetujuan BPBJ.") % {
+        "fields": ", ".join(change_request.field_labels())
+    }
+    body = f"{message}\n\n{description}\n\n" + _("Data lama tetap berlaku sampai BPBJ menyetujui.")
+    if change_request.touches_bank_account:
+        body += f"\n\n{_bank_warning()}"
+    _notify_vendor(vendor, message, body=body, emails=_vendor_emails(vendor))
+    return change_request
+
+
+@transaction.atomic
+def request_vendor_change(*, vendor: Vendor, changes: dict, by: AbstractBaseUser) -> VendorChangeRequest:
+    """A verified vendor asks to change reviewed fields; nothing changes until BPBJ approves."""
+    vendor = _lock_vendor(vendor)
+    if not vendor.is_under_change_review:
+        raise CatalogError(_("Penyedia yang belum diverifikasi mengubah datanya langsung di halaman profil."))
+    unknown = set(changes) - set(REVIEWED_VENDOR_FIELDS)
+    if unknown:
+        raise CatalogError(
+            _("Data ini tidak memerlukan permintaan perubahan: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
+    return _request_change_locked(vendor, changes, by=by)
+
+
+def _lock_change_request(change_request: VendorChangeRequest) -> tuple[Vendor, VendorChangeRequest]:
+    """Lock the vendor, then the request (always in this order), and check it is still open."""
+    vendor = Vendor.objects.select_for_update().select_related("user").get(pk=change_request.vendor_id)
+    locked = VendorChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    if locked.status != VendorChangeRequest.Status.PENDING:
+        raise CatalogError(
+            _("Permintaan perubahan ini sudah %(status)s.") % {"status": locked.get_status_display().lower()}
+        )
+    return vendor, locked
+
+
+def _decide(change_request: VendorChangeRequest, status: str, *, by, reason: str = "") -> None:
+    change_request.status = status
+    change_request.decided_by = by
+    change_request.decided_at = timezone.now()
+    change_request.decision_reason = reason
+    change_request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+
+
+@transaction.atomic
+def approve_vendor_change(
+    *, change_request: VendorChangeRequest, by: AbstractBaseUser, note: str = ""
+) -> VendorChangeRequest:
+    """BPBJ approves: the new values are in force from now (e.g. PPN on orders made after this)."""
+    vendor, change_request = _lock_change_request(change_request)
+    stale = [
+        name for name, change in change_request.changes.items() if getattr(vendor, name) != change["old"]
+    ]
+    if stale:
+        raise CatalogError(
+            _("Data penyedia sudah berubah sejak permintaan ini diajukan; tolak permintaan ini.")
+        )
+    for name, change in change_request.changes.items():
+        setattr(vendor, name, change["new"])
+    try:
+        vendor.full_clean(exclude=["user"])
+    except ValidationError as exc:
+        raise CatalogError(_validation_message(exc)) from None
+    vendor.save(update_fields=[*change_request.changes, "updated_at"])
+    _decide(change_request, VendorChangeRequest.Status.APPROVED, by=by, reason=(note or "").strip())
+    description = _describe(change_request)
+    VendorEvent.objects.create(
+        vendor=vendor,
+        actor=by,
+        from_status=vendor.status,
+        to_status=vendor.status,
+        note=_("Permintaan perubahan data #%(n)s disetujui: %(what)s")
+        % {"n": change_request.pk, "what": description},
+    )
+    message = _("Permintaan perubahan data Anda (%(fields)s) disetujui BPBJ dan berlaku sekarang.") % {
+        "fields": ", ".join(change_request.field_labels())
+    }
+    body = f"{message}\n\n{description}"
+    if change_request.touches_bank_account:
+        body += f"\n\n{_bank_warning()}"
+    _notify_vendor(vendor, message, body=body, emails=_vendor_emails(vendor, change_request.registered_email))
+    return change_request
+
+
+@transaction.atomic
+def reject_vendor_change(
+    *, change_request: VendorChangeRequest, by: AbstractBaseUser, reason: str
+) -> VendorChangeRequest:
+    """BPBJ rejects with a reason (shown to the vendor); the old values stay."""
+    reason = _require_reason(reason)
+    vendor, change_request = _lock_change_request(change_request)
+    _decide(change_request, VendorChangeRequest.Status.REJECTED, by=by, reason=reason)
+    VendorEvent.objects.create(
+        vendor=vendor,
+        actor=by,
+        from_status=vendor.status,
+        to_status=vendor.status,
+        note=_("Permintaan perubahan data #%(n)s ditolak: %(reason)s")
+        % {"n": change_request.pk, "reason": reason},
+    )
+    message = _("Permintaan perubahan data Anda (%(fields)s) ditolak BPBJ: %(reason)s") % {
+        "fields": ", ".join(change_request.field_labels()),
+        "reason": reason,
+    }
+    body = f"{message}\n\n{_describe(change_request)}\n\n" + _("Data lama tetap berlaku.")
+    if change_request.touches_bank_account:
+        body += f"\n\n{_bank_warning()}"
+    _notify_vendor(vendor, message, body=body, emails=_vendor_emails(vendor, change_request.registered_email))
+    return change_request
+
+
+@transaction.atomic
+def withdraw_vendor_change(
+    *, change_request: VendorChangeRequest, by: AbstractBaseUser
+) -> VendorChangeRequest:
+    """The vendor withdraws its open request (to correct it and file a new one)."""
+    vendor, change_request = _lock_change_request(change_request)
+    _decide(change_request, VendorChangeRequest.Status.WITHDRAWN, by=by)
+    VendorEvent.objects.create(
+        vendor=vendor,
+        actor=by,
+        from_status=vendor.status,
+        to_status=vendor.status,
+        note=_("Permintaan perubahan data #%(n)s dibatalkan penyedia") % {"n": change_request.pk},
+    )
+    return change_request
 
 
 @transaction.atomic
@@ -432,9 +728,19 @@ def update_product(*, product: Product, data: dict, by: AbstractBaseUser) -> Pro
     return product
 
 
+def _log_photo(product: Product, note: str, *, by) -> None:
+    """A photo step on a product, in the product's history (its status does not change)."""
+    ProductEvent.objects.create(
+        product=product, actor=by, from_status=product.status, to_status=product.status, note=note
+    )
+
+
 @transaction.atomic
 def add_photo(*, product: Product, upload, by: AbstractBaseUser) -> ProductPhoto:
-    """Validate, re-encode and attach a photo (with thumbnail), at most MAX_PHOTOS_PER_PRODUCT."""
+    """Validate, re-encode and attach a photo (with thumbnail), at most MAX_PHOTOS_PER_PRODUCT.
+
+    The photo is ``pending``: the public sees it only after BPBJ approves it.
+    """
     product = _lock_product(product)
     count = product.photos.count()
     if count >= settings.MAX_PHOTOS_PER_PRODUCT:
@@ -444,23 +750,86 @@ def add_photo(*, product: Product, upload, by: AbstractBaseUser) -> ProductPhoto
         )
     full, thumb = process_photo(upload)
     last = product.photos.order_by("-position").values_list("position", flat=True).first()
-    return ProductPhoto.objects.create(
-        product=product, image=full, thumbnail=thumb, position=(last + 1) if last is not None else 0
+    photo = ProductPhoto.objects.create(
+        product=product,
+        image=full,
+        thumbnail=thumb,
+        position=(last + 1) if last is not None else 0,
+        status=PhotoStatus.PENDING,
     )
+    if product.status == ProductStatus.PUBLISHED:
+        _log_photo(product, _("Foto #%(n)s ditambahkan; menunggu kurasi BPBJ") % {"n": photo.pk}, by=by)
+    return photo
 
 
 @transaction.atomic
 def delete_photo(*, photo: ProductPhoto, by: AbstractBaseUser) -> None:
-    """Remove a photo; a submitted or published product keeps at least one."""
+    """Remove a photo; a submitted or published product keeps at least one (a tayang one: approved)."""
     product = _lock_product(photo.product)
-    if product.status in (ProductStatus.SUBMITTED, ProductStatus.PUBLISHED) and product.photos.count() <= 1:
+    others = product.photos.exclude(pk=photo.pk)
+    if (
+        product.status in (ProductStatus.SUBMITTED, ProductStatus.PUBLISHED)
+        and not others.exclude(status=PhotoStatus.REJECTED).exists()
+    ):
         raise CatalogError(
             _("Produk yang diajukan atau tayang harus memiliki minimal satu foto. Tambahkan foto lain dulu.")
+        )
+    if (
+        product.status == ProductStatus.PUBLISHED
+        and photo.status == PhotoStatus.APPROVED
+        and not others.filter(status=PhotoStatus.APPROVED).exists()
+    ):
+        raise CatalogError(
+            _(
+                "Produk tayang harus memiliki minimal satu foto yang sudah disetujui BPBJ. Tunggu foto baru "
+                "disetujui sebelum menghapus foto ini."
+            )
+        )
+    if product.status == ProductStatus.PUBLISHED:
+        _log_photo(
+            product,
+            _("Foto #%(n)s (%(status)s) dihapus") % {"n": photo.pk, "status": photo.get_status_display()},
+            by=by,
         )
     storage = photo.image.storage
     names = [photo.image.name, photo.thumbnail.name]
     photo.delete()
     transaction.on_commit(lambda: [storage.delete(n) for n in names if n])
+
+
+def _lock_pending_photo(photo: ProductPhoto) -> tuple[Product, ProductPhoto]:
+    product = _lock_product(photo.product)
+    locked = product.photos.filter(pk=photo.pk).first()
+    if locked is None:
+        raise CatalogError(_("Foto ini sudah dihapus penyedia."))
+    if locked.status != PhotoStatus.PENDING:
+        raise CatalogError(
+            _("Foto ini sudah dikurasi (%(status)s).") % {"status": locked.get_status_display()}
+        )
+    return product, locked
+
+
+@transaction.atomic
+def approve_photo(*, photo: ProductPhoto, by: AbstractBaseUser) -> ProductPhoto:
+    """BPBJ approves a pending photo: it is public with its (tayang) product from now."""
+    product, photo = _lock_pending_photo(photo)
+    photo.status = PhotoStatus.APPROVED
+    photo.status_reason = ""
+    photo.save(update_fields=["status", "status_reason"])
+    _log_photo(product, _("Foto #%(n)s disetujui") % {"n": photo.pk}, by=by)
+    return photo
+
+
+@transaction.atomic
+def reject_photo(*, photo: ProductPhoto, by: AbstractBaseUser, reason: str) -> ProductPhoto:
+    """BPBJ rejects a pending photo with a reason (shown to the vendor); it never becomes public."""
+    reason = _require_reason(reason)
+    product, photo = _lock_pending_photo(photo)
+    photo.status = PhotoStatus.REJECTED
+    photo.status_reason = reason
+    photo.save(update_fields=["status", "status_reason"])
+    _log_photo(product, _("Foto #%(n)s ditolak: %(reason)s") % {"n": photo.pk, "reason": reason}, by=by)
+    return photo
 
 
 @transaction.atomic
@@ -471,7 +840,7 @@ def submit_product(*, product: Product, by: AbstractBaseUser) -> Product:
         product.vendor, _("Produk hanya dapat diajukan setelah usaha Anda diverifikasi oleh BPBJ.")
     )
     ensure_product_transition(product, ProductStatus.SUBMITTED)
-    if not product.photos.exists():
+    if not product.photos.exclude(status=PhotoStatus.REJECTED).exists():
         raise CatalogError(_("Tambahkan minimal satu foto sebelum mengajukan produk."))
     product.submitted_at = timezone.now()
     product.status_reason = ""
@@ -484,6 +853,8 @@ def _publish_locked(product: Product, *, by, note: str = "") -> None:
     _require_verified(
         product.vendor, _("Produk dari penyedia yang belum terverifikasi tidak dapat ditayangkan.")
     )
+    # The curator reviewed the product with its photos: the pending ones are approved with it.
+    product.photos.filter(status=PhotoStatus.PENDING).update(status=PhotoStatus.APPROVED)
     product.published_at = timezone.now()
     product.status_reason = ""
     _set_product_status(

@@ -16,6 +16,11 @@ urlpatterns = [
     path("daftar/", vendor.register, name="vendor_register"),
     path("usaha/", vendor.home, name="vendor_home"),
     path("usaha/profil/", vendor.profile_edit, name="vendor_profile_edit"),
+    path(
+        "usaha/profil/perubahan/<int:pk>/batalkan/",
+        vendor.change_request_withdraw,
+        name="change_request_withdraw",
+    ),
     path("usaha/dokumen/", vendor.documents, name="vendor_documents"),
     path("usaha/dokumen/<int:pk>/hapus/", vendor.document_delete, name="vendor_document_delete"),
     path("dokumen/<int:pk>/unduh/", vendor.document_download, name="document_download"),
@@ -31,7 +36,11 @@ urlpatterns = [
     # BPBJ: vendor verification and product curation
     path("bpbj/penyedia/", curation.vendor_queue, name="vendor_queue"),
     path("bpbj/penyedia/<int:pk>/", curation.vendor_review, name="vendor_review"),
+    path("bpbj/perubahan-data/", curation.change_request_queue, name="change_request_queue"),
+    path("bpbj/perubahan-data/<int:pk>/", curation.change_request_decide, name="change_request_decide"),
     path("bpbj/kurasi/", curation.curation_queue, name="curation_queue"),
     path("bpbj/kurasi/massal/", curation.bulk_approve, name="bulk_approve"),
+    path("bpbj/kurasi/foto/", curation.photo_queue, name="photo_queue"),
+    path("bpbj/kurasi/foto/<int:pk>/", curation.photo_decide, name="photo_decide"),
     path("bpbj/kurasi/<int:pk>/", curation.product_review, name="product_review"),
 ]

@@ -24,7 +24,16 @@ from ..forms import (
     category_tree,
     specifications_to_text,
 )
-from ..models import Category, Product, ProductPhoto, ProductStatus, Vendor, VendorStatus
+from ..models import (
+    Category,
+    PhotoStatus,
+    Product,
+    ProductPhoto,
+    ProductStatus,
+    Vendor,
+    VendorChangeRequest,
+    VendorStatus,
+)
 
 PAGE_SIZE = 20
 
@@ -62,8 +71,72 @@ def vendor_queue(request):
         "vendors": list(page_obj.object_list),
         "status_tabs": [(value, label, counts.get(value, 0)) for value, label in VendorStatus.choices],
         "current_status": status,
+        "pending_changes": VendorChangeRequest.objects.filter(
+            status=VendorChangeRequest.Status.PENDING
+        ).count(),
     }
     return render(request, "catalog/curation/vendor_queue.html", context)
+
+
+@bpbj_required
+def change_request_queue(request):
+    """Verified vendors' requested changes (legal name, NIB, NPWP, PKP, bank): old and new side by side.
+
+    Open requests first in line, oldest first; the other tabs show decided ones, newest first.
+    """
+    statuses = VendorChangeRequest.Status
+    status = request.GET.get("status", statuses.PENDING)
+    if status not in statuses.values:
+        status = statuses.PENDING
+    requests = VendorChangeRequest.objects.filter(status=status).select_related(
+        "vendor", "requested_by", "decided_by"
+    )
+    requests = (
+        requests.order_by("created_at", "id")
+        if status == statuses.PENDING
+        else requests.order_by("-decided_at", "-id")
+    )
+    page_obj = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict(VendorChangeRequest.objects.values_list("status").annotate(n=Count("id")).order_by())
+    context = {
+        "page_obj": page_obj,
+        "change_requests": list(page_obj.object_list),
+        "status_tabs": [(value, label, counts.get(value, 0)) for value, label in statuses.choices],
+        "current_status": status,
+        "reason_form": ReasonForm(prefix="reason"),
+    }
+    return render(request, "catalog/curation/change_request_queue.html", context)
+
+
+@bpbj_required
+@require_POST
+def change_request_decide(request, pk):
+    """Approve, or reject with a reason, one change request; back to the queue with a message."""
+    change_request = get_object_or_404(VendorChangeRequest.objects.select_related("vendor"), pk=pk)
+    back = safe_next_url(request, reverse("catalog:change_request_queue"))
+    action = request.POST.get("action")
+    try:
+        if action == "approve":
+            services.approve_vendor_change(change_request=change_request, by=request.user)
+            messages.success(
+                request,
+                _("Perubahan data %(vendor)s disetujui dan berlaku sekarang.")
+                % {"vendor": change_request.vendor},
+            )
+        elif action == "reject":
+            reason_form = ReasonForm(request.POST, prefix="reason")
+            if reason_form.is_valid():
+                services.reject_vendor_change(
+                    change_request=change_request, by=request.user, reason=reason_form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Permintaan perubahan ditolak; alasan dikirim ke penyedia."))
+            else:
+                messages.error(request, _("Alasan penolakan wajib diisi."))
+        else:
+            messages.error(request, _("Tindakan tidak dikenal."))
+    except services.CatalogError as exc:
+        messages.error(request, exc.message)
+    return redirect(back)
 
 
 @bpbj_required
@@ -119,6 +192,7 @@ def vendor_review(request, pk):
         "can_reject": vendor.status == VendorStatus.PENDING,
         "can_suspend": vendor.status == VendorStatus.VERIFIED,
         "can_reinstate": vendor.status == VendorStatus.SUSPENDED,
+        "pending_change": services.pending_change_request(vendor),
     }
     return render(
         request,
@@ -160,8 +234,51 @@ def curation_queue(request):
         "filters": filters,
         "page_obj": page_obj,
         "products": list(page_obj.object_list),
+        "pending_photos": _pending_photos().count(),
     }
     return render(request, "catalog/curation/curation_queue.html", context)
+
+
+def _pending_photos():
+    """New photos of tayang products (photos of a product under curation are curated with it)."""
+    return ProductPhoto.objects.filter(status=PhotoStatus.PENDING, product__status=ProductStatus.PUBLISHED)
+
+
+@bpbj_required
+def photo_queue(request):
+    """Pending photos of tayang products, oldest first: approve, or reject with a reason."""
+    photos = _pending_photos().select_related("product", "product__vendor").order_by("created_at", "id")
+    page_obj = Paginator(photos, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page_obj,
+        "photos": list(page_obj.object_list),
+        "reason_form": ReasonForm(prefix="reason"),
+    }
+    return render(request, "catalog/curation/photo_queue.html", context)
+
+
+@bpbj_required
+@require_POST
+def photo_decide(request, pk):
+    photo = get_object_or_404(ProductPhoto.objects.select_related("product"), pk=pk)
+    back = safe_next_url(request, reverse("catalog:photo_queue"))
+    action = request.POST.get("action")
+    try:
+        if action == "approve":
+            services.approve_photo(photo=photo, by=request.user)
+            messages.success(request, _("Foto disetujui dan tampil di katalog."))
+        elif action == "reject":
+            reason_form = ReasonForm(request.POST, prefix="reason")
+            if reason_form.is_valid():
+                services.reject_photo(photo=photo, by=request.user, reason=reason_form.cleaned_data["reason"])
+                messages.success(request, _("Foto ditolak; alasan ditampilkan ke penyedia."))
+            else:
+                messages.error(request, _("Alasan penolakan wajib diisi."))
+        else:
+            messages.error(request, _("Tindakan tidak dikenal."))
+    except services.CatalogError as exc:
+        messages.error(request, exc.message)
+    return redirect(back)
 
 
 @bpbj_required

@@ -28,7 +28,14 @@ from ..forms import (
     VendorProfileForm,
     VendorRegistrationForm,
 )
-from ..models import Product, ProductStatus, VendorDocument, VendorStatus
+from ..models import (
+    REVIEWED_VENDOR_FIELDS,
+    Product,
+    ProductStatus,
+    VendorChangeRequest,
+    VendorDocument,
+    VendorStatus,
+)
 
 PAGE_SIZE = 20
 
@@ -84,16 +91,33 @@ def home(request):
         "total_products": sum(counts.values()),
         "documents": list(vendor.documents.all()),
         "events": list(vendor.events.select_related("actor")[:5]),
+        **_change_request_context(vendor),
     }
     return render(request, "catalog/vendor/home.html", context)
+
+
+def _change_request_context(vendor) -> dict:
+    """The vendor's open change request and its latest decided one (to show a rejection's reason)."""
+    requests = list(vendor.change_requests.select_related("decided_by")[:2])
+    pending = next((r for r in requests if r.is_pending), None)
+    decided = next((r for r in requests if not r.is_pending), None)
+    return {"pending_change": pending, "last_change": decided}
 
 
 @vendor_required
 def profile_edit(request):
     vendor = request.user.vendor_profile
-    form = VendorProfileForm(request.POST or None, instance=vendor)
+    change_context = _change_request_context(vendor)
+    form = VendorProfileForm(
+        request.POST or None, instance=vendor, change_pending=change_context["pending_change"] is not None
+    )
     if request.method == "POST" and form.is_valid():
         was_rejected = vendor.status == VendorStatus.REJECTED
+        requested = [
+            str(form.fields[name].label)
+            for name in REVIEWED_VENDOR_FIELDS
+            if vendor.is_under_change_review and name in form.changed_data
+        ]
         try:
             services.update_vendor_profile(vendor=vendor, data=form.profile_data(), by=request.user)
         except services.CatalogError as exc:
@@ -101,10 +125,33 @@ def profile_edit(request):
         else:
             if was_rejected:
                 messages.success(request, _("Profil disimpan dan diajukan ulang untuk verifikasi."))
+            elif requested:
+                messages.warning(
+                    request,
+                    _(
+                        "Data lain disimpan. Perubahan %(fields)s diajukan ke BPBJ dan baru berlaku setelah "
+                        "disetujui; sampai itu data lama tetap dipakai."
+                    )
+                    % {"fields": ", ".join(requested)},
+                )
             else:
                 messages.success(request, _("Profil usaha disimpan."))
-            return redirect("catalog:vendor_home")
-    return render(request, "catalog/vendor/profile_form.html", {"form": form, "vendor": vendor})
+            return redirect("catalog:vendor_profile_edit" if requested else "catalog:vendor_home")
+    context = {"form": form, "vendor": vendor, **change_context}
+    return render(request, "catalog/vendor/profile_form.html", context)
+
+
+@vendor_required
+@require_POST
+def change_request_withdraw(request, pk):
+    change_request = get_object_or_404(VendorChangeRequest, pk=pk, vendor=request.user.vendor_profile)
+    try:
+        services.withdraw_vendor_change(change_request=change_request, by=request.user)
+    except services.CatalogError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Permintaan perubahan dibatalkan. Data dapat diajukan ulang."))
+    return redirect("catalog:vendor_profile_edit")
 
 
 @vendor_required

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from catalog.models import ProductPhoto, ProductStatus, VendorStatus
+from catalog.models import PhotoStatus, ProductPhoto, ProductStatus, VendorStatus
 from tests.factories import (
     CategoryFactory,
     KecamatanFactory,
@@ -58,7 +58,8 @@ def category(db):
 
 
 def make_photo(product, **kwargs):
-    """A stored photo row (files are tiny real JPEGs) without going through the service."""
+    """A stored, curated photo row (files are tiny real JPEGs) without going through the service."""
+    kwargs.setdefault("status", PhotoStatus.APPROVED)
     upload = image_upload(name="p.jpg", fmt="JPEG")
     return ProductPhoto.objects.create(
         product=product, image=upload, thumbnail=image_upload(fmt="JPEG"), **kwargs

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.models import PriceHistory, ProductPhoto, VendorStatus
+from catalog.models import PhotoStatus, PriceHistory, ProductPhoto, VendorStatus
 from tests.factories import CategoryFactory, KecamatanFactory, KelurahanFactory, ProductFactory, VendorFactory
 
 
@@ -26,6 +26,7 @@ def add_photos(product, n=1):
             width=640,
             height=640,
             position=i,
+            status=PhotoStatus.APPROVED,  # curated: the public sees approved photos only
         )
         for i in range(n)
     ]

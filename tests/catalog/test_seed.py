@@ -8,7 +8,19 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role, User
-from catalog.models import Category, Kecamatan, Kelurahan, Product, ProductPhoto, Vendor, VendorStatus
+from catalog.models import (
+    Category,
+    Kecamatan,
+    Kelurahan,
+    PhotoStatus,
+    Product,
+    ProductPhoto,
+    ProductStatus,
+    Vendor,
+    VendorChangeRequest,
+    VendorStatus,
+)
+from catalog.selectors import public_photos
 from procurement.models import OPD, OPDMember
 
 
@@ -113,3 +125,20 @@ def test_seed_demo_calls_the_other_apps_commands_when_they_exist(monkeypatch):
     monkeypatch.setattr(seed_demo, "call_command", lambda name, **kwargs: called.append(name))
     call_command("seed_demo", "--products", "10", "--vendors", "3", stdout=io.StringIO())
     assert called == ["seed_demo_orders"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_leaves_change_requests_and_a_new_photo_for_bpbj():
+    seed()
+    pending = list(VendorChangeRequest.objects.filter(status=VendorChangeRequest.Status.PENDING))
+    changed = [set(c.changes) for c in pending]
+    assert {"bank_name", "bank_account_number", "bank_account_name"} in changed
+    assert {"is_pkp"} in changed
+    assert {"business_name"} in changed
+    for change in pending:  # the old values are still in force
+        for name, values in change.changes.items():
+            assert getattr(change.vendor, name) == values["old"]
+    waiting = ProductPhoto.objects.filter(status=PhotoStatus.PENDING, product__status=ProductStatus.PUBLISHED)
+    assert waiting.exists()
+    assert not public_photos().filter(pk__in=waiting).exists()
+    assert Product.objects.public().filter(photos__status=PhotoStatus.APPROVED).exists()

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import ProductPhoto
+from catalog.models import PhotoStatus, ProductPhoto
 from catalog.selectors import (
     category_descendant_ids,
     category_tree,
@@ -23,6 +23,7 @@ def add_photo(product, position, name):
         position=position,
         width=640,
         height=640,
+        status=PhotoStatus.APPROVED,  # curated: the public sees approved photos only
     )
 
 

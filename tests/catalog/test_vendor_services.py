@@ -163,9 +163,12 @@ class TestVendorStatus:
         services.reinstate_vendor(vendor=vendor, by=bpbj)
         assert list(Product.objects.public()) == [product]
 
-    def test_nib_cannot_change_after_verification(self, vendor):
-        with pytest.raises(services.CatalogError):
-            services.update_vendor_profile(vendor=vendor, data={"nib": "9999999999999"}, by=vendor.user)
+    def test_nib_of_verified_vendor_changes_only_through_a_change_request(self, vendor):
+        nib = vendor.nib
+        services.update_vendor_profile(vendor=vendor, data={"nib": "9999999999999"}, by=vendor.user)
+        vendor.refresh_from_db()
+        assert vendor.nib == nib
+        assert vendor.change_requests.get().changes == {"nib": {"old": nib, "new": "9999999999999"}}
 
     def test_pending_vendor_may_fix_nib(self, pending_vendor):
         services.update_vendor_profile(

@@ -117,18 +117,21 @@ class TestHomeAndProfile:
         response = vendor_client.get(reverse("catalog:vendor_home"))
         assert "NIB tidak terdaftar" in response.content.decode()
 
-    def test_profile_edit_keeps_nib_of_verified_vendor(self, vendor_client, vendor):
+    def test_profile_edit_keeps_nib_and_name_of_verified_vendor_until_bpbj_approves(
+        self, vendor_client, vendor
+    ):
         url = reverse("catalog:vendor_profile_edit")
         form = vendor_client.get(url).context["form"]
-        assert form.fields["nib"].disabled
         data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
         data.update(nib="9999999999999", business_name="UD Baru", scale="kecil")
         data["is_pkp"] = ""
         response = vendor_client.post(url, data)
         assert response.status_code == 302, response.context["form"].errors
         vendor.refresh_from_db()
-        assert vendor.business_name == "UD Baru"
+        assert vendor.scale == "kecil"  # not reviewed: saved at once
+        assert vendor.business_name != "UD Baru"
         assert vendor.nib != "9999999999999"
+        assert set(vendor.change_requests.get().changes) == {"nib", "business_name"}
 
     def test_documents_upload_and_delete(self, vendor_client, vendor):
         url = reverse("catalog:vendor_documents")

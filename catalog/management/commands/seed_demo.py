@@ -35,12 +35,14 @@ from catalog.models import (
     Category,
     Kecamatan,
     Kelurahan,
+    PhotoStatus,
     PriceHistory,
     Product,
     ProductEvent,
     ProductPhoto,
     ProductStatus,
     Vendor,
+    VendorChangeRequest,
     VendorDocument,
     VendorEvent,
     VendorStatus,
@@ -96,6 +98,7 @@ class Command(BaseCommand):
                 vendors = self.seed_vendors(max(1, options["vendors"]), kelurahan, staff)
                 self.seed_documents(vendors)
                 n_products = self.seed_products(max(0, options["products"]), vendors, leaves, images, staff)
+                self.seed_change_requests(vendors)
             self.seed_buyer(opds)
         clear_category_cache()
 
@@ -562,6 +565,8 @@ class Command(BaseCommand):
             touched.append(product)
             pool = images[leaf]
             start = rng.randrange(len(pool))
+            # Photos of products BPBJ has published were curated with them; the others wait.
+            curated = product.status in (ProductStatus.PUBLISHED, ProductStatus.INACTIVE)
             for position in range(rng.choice([1, 1, 2, 3])):
                 image, thumb, width, height = pool[(start + position) % len(pool)]
                 photos.append(
@@ -572,6 +577,7 @@ class Command(BaseCommand):
                         width=width,
                         height=height,
                         position=position,
+                        status=PhotoStatus.APPROVED if curated else PhotoStatus.PENDING,
                     )
                 )
             if product.submitted_at:
@@ -620,6 +626,33 @@ class Command(BaseCommand):
                         price = new_price
                 if price != product.price:
                     product.price = price
+        # A few tayang products got a new photo that waits in BPBJ's photo queue (the demo vendor's
+        # first tayang product among them).
+        tayang = [p for p in products if p.status == ProductStatus.PUBLISHED]
+        for product in sorted(tayang, key=lambda p: p.vendor_id != vendors[0].pk)[:3]:
+            leaf = next(leaf for p, (leaf, _created) in zip(products, plans, strict=True) if p is product)
+            image, thumb, width, height = images[leaf][-1]
+            photos.append(
+                ProductPhoto(
+                    product=product,
+                    image=image,
+                    thumbnail=thumb,
+                    width=width,
+                    height=height,
+                    position=PHOTOS_PER_LEAF,
+                    status=PhotoStatus.PENDING,
+                )
+            )
+            events.append(
+                ProductEvent(
+                    product=product,
+                    actor=product.vendor.user,
+                    from_status=ProductStatus.PUBLISHED,
+                    to_status=ProductStatus.PUBLISHED,
+                    note="Foto baru ditambahkan; menunggu kurasi BPBJ",
+                    created_at=self.now - timedelta(hours=rng.randint(2, 30)),
+                )
+            )
         event_times = [e.created_at for e in events]
         history_times = [h.changed_at for h in history]
         ProductPhoto.objects.bulk_create(photos, batch_size=1000)
@@ -634,3 +667,52 @@ class Command(BaseCommand):
         ProductEvent.objects.bulk_update(events, ["created_at"], batch_size=500)
         PriceHistory.objects.bulk_update(history, ["changed_at"], batch_size=500)
         return len(products)
+
+    # --- change requests ----------------------------------------------------------------------
+
+    def seed_change_requests(self, vendors: list[Vendor]) -> list[VendorChangeRequest]:
+        """Three verified vendors wait for BPBJ on a bank account change, a PKP switch and a new name."""
+        rng = self.rng
+        used: set[int] = set()
+
+        def pick(candidates):
+            for vendor in candidates:
+                if vendor.pk not in used:
+                    used.add(vendor.pk)
+                    return vendor
+            return None
+
+        verified = [v for v in vendors[1:] if v.status == VendorStatus.VERIFIED]
+        plans = []
+        vendor = pick(verified)
+        if vendor:
+            bank = {
+                "bank_name": "Bank Lain Syariah",
+                "bank_account_number": str(rng.randrange(10**9, 10**13)),
+                "bank_account_name": "Hendra Wijaya",
+            }
+            plans.append((vendor, {k: {"old": getattr(vendor, k), "new": v} for k, v in bank.items()}))
+        vendor = pick(v for v in verified if not v.is_pkp)
+        if vendor:
+            plans.append((vendor, {"is_pkp": {"old": False, "new": True}}))
+        vendor = pick(verified)
+        if vendor:
+            new_name = f"CV {vendor.business_name.split(' ', 1)[-1]}"[:200]
+            plans.append((vendor, {"business_name": {"old": vendor.business_name, "new": new_name}}))
+        created = []
+        for days, (vendor, changes) in zip((1, 3, 6), plans, strict=False):
+            change = VendorChangeRequest.objects.create(
+                vendor=vendor, changes=changes, requested_by=vendor.user, registered_email=vendor.email
+            )
+            when = self.now - timedelta(days=days, hours=rng.randint(0, 8))
+            VendorChangeRequest.objects.filter(pk=change.pk).update(created_at=when)
+            event = VendorEvent.objects.create(
+                vendor=vendor,
+                actor=vendor.user,
+                from_status=vendor.status,
+                to_status=vendor.status,
+                note=f"Permintaan perubahan data #{change.pk} diajukan: {', '.join(change.field_labels())}",
+            )
+            VendorEvent.objects.filter(pk=event.pk).update(created_at=when)
+            created.append(change)
+        return created
