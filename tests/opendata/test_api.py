@@ -170,7 +170,10 @@ def test_vendors_are_public_and_without_private_fields(anon_client, catalogue):
 
 def test_vendor_filters_and_detail(anon_client, catalogue):
     assert _get(anon_client, VENDORS, skala="menengah").json()["count"] == 1
-    assert _get(anon_client, VENDORS, kecamatan="batu").json()["count"] == 1
+    assert _get(anon_client, VENDORS, kecamatan="Batu").json()["count"] == 1
+    assert _get(anon_client, VENDORS, q="usaha").json()["count"] == 2
+    # Kecamatan come from a fixed set (named as in the spec's enum), like on the catalogue page.
+    assert _get(anon_client, VENDORS, kecamatan="Atlantis").status_code == 400
     assert _get(anon_client, VENDORS, skala="raksasa").status_code == 400
     detail = anon_client.get(reverse("opendata:api_vendor_detail", args=[catalogue["micro"].slug]))
     assert detail.status_code == 200
