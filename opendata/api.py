@@ -98,7 +98,7 @@ class ProductList(generics.ListAPIView):
 
 PK_PARAM = OpenApiParameter(
     "id",
-    int,
+    {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     OpenApiParameter.PATH,
     description=gettext_lazy("ID produk"),
 )

@@ -167,6 +167,7 @@ class Pagination(PageNumberPagination):
                 "required": False,
                 "in": "query",
                 "description": _("Nomor halaman, mulai 1."),
+                "allowEmptyValue": True,
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
             },
             {
@@ -177,6 +178,7 @@ class Pagination(PageNumberPagination):
                     "Jumlah baris per halaman (bawaan %(default)d, maksimal %(max)d; nilai lebih besar dipotong)."
                 )
                 % {"default": self.page_size, "max": self.max_page_size},
+                "allowEmptyValue": True,
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
             },
         ]

@@ -170,4 +170,7 @@ class BoundedFilterExtension(DjangoFilterExtension):
                 target["pattern"] = NO_NUL
             if isinstance(filter_field, filters.BooleanFilter):
                 target["type"] = "boolean"
+            if schema.get("type") != "array":
+                # As from a catalogue form: an empty value (``kategori=``) means "not given".
+                parameter["allowEmptyValue"] = True
         return parameters

@@ -196,7 +196,7 @@ class RecordList(generics.ListAPIView):
 
 YEAR_PARAM = OpenApiParameter(
     "year",
-    int,
+    {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
     OpenApiParameter.PATH,
     description=gettext_lazy("Tahun anggaran"),
 )
