@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -205,11 +207,17 @@ class VendorDetail(APIView):
         return Response(VendorSerializer(vendor, context={"request": request}).data)
 
 
+class OpenApiSpec(SpectacularAPIView):
+    """The generated OpenAPI document, as plain ``application/json`` (and so are its errors)."""
+
+    renderer_classes = [JSONRenderer]
+
+
 # --- Browsable documentation -------------------------------------------------------------
 
 
 def read_only(view):
-    """GET and HEAD only; any other method is a JSON 405 with Allow, like the DRF views."""
+    """GET and HEAD only, errors as JSON: another method is a 405 with Allow, like the DRF views."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -224,7 +232,10 @@ def read_only(view):
             )
             response["Allow"] = "GET, HEAD"
             return response
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404 as exc:
+            return JsonResponse({"detail": str(exc)}, status=404, json_dumps_params={"ensure_ascii": False})
 
     return wrapped
 

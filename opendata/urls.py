@@ -1,5 +1,4 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularJSONAPIView
 
 from . import api, views
 
@@ -14,7 +13,7 @@ urlpatterns = [
     path("ocds/bulk/<int:year>.jsonl", views.BulkDownload.as_view(), name="ocds_bulk"),
     path("ocds/ekstensi/katalog-lokal/<str:name>", views.extension_file, name="ocds_extension"),
     # Catalogue read API (public); its OpenAPI document is generated from these views.
-    path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("api/openapi.json", api.OpenApiSpec.as_view(), name="openapi"),
     path("api/docs/", api.docs, name="api_docs"),
     path("api/products/", api.ProductList.as_view(), name="api_product_list"),
     path("api/products/<int:id>/", api.ProductDetail.as_view(), name="api_product_detail"),

@@ -22,7 +22,9 @@ from .factories import jkt, make_order
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
-SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or shutil.which("schemathesis")
+SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or shutil.which(
+    "schemathesis"
+)
 MAX_EXAMPLES = 12
 
 
@@ -35,7 +37,9 @@ def published(settings):
     for index, (kecamatan, scale) in enumerate(
         [("Batu", BusinessScale.MIKRO), ("Bumiaji", BusinessScale.KECIL), ("Junrejo", BusinessScale.MENENGAH)]
     ):
-        vendor = VendorFactory(scale=scale, kelurahan=KelurahanFactory(kecamatan=KecamatanFactory(name=kecamatan)))
+        vendor = VendorFactory(
+            scale=scale, kelurahan=KelurahanFactory(kecamatan=KecamatanFactory(name=kecamatan))
+        )
         ProductFactory(vendor=vendor, category=snack, price=Decimal(15000 + index * 1000))
         ProductFactory(vendor=vendor, category=food, price=Decimal(80000), stock=0, min_order=2)
         make_order(OrderStatus.COMPLETED, vendor=vendor, sent=jkt(2025, 2, 3 + index, 9))
