@@ -84,7 +84,12 @@ def public_vendors():
 
 @extend_schema_view(
     get=extend_schema(
-        summary=gettext_lazy("Daftar produk tayang"), operation_id="listProducts", tags=["katalog"]
+        summary=gettext_lazy("Daftar produk tayang"),
+        description=gettext_lazy(
+            "Produk tayang dari penyedia terverifikasi. Filter sama dengan halaman katalog (/produk/): URL katalog menjadi URL API dengan mengganti path-nya."
+        ),
+        operation_id="listProducts",
+        tags=["katalog"],
     )
 )
 class ProductList(generics.ListAPIView):
@@ -109,6 +114,7 @@ PK_PARAM = OpenApiParameter(
 @extend_schema_view(
     get=extend_schema(
         summary=gettext_lazy("Detail produk tayang"),
+        description=gettext_lazy("Satu produk tayang: deskripsi, spesifikasi, foto, dan riwayat harga."),
         operation_id="getProduct",
         tags=["katalog"],
         parameters=[PK_PARAM],
@@ -131,6 +137,9 @@ class ProductDetail(APIView):
 @extend_schema_view(
     get=extend_schema(
         summary=gettext_lazy("Pohon kategori dengan jumlah produk tayang"),
+        description=gettext_lazy(
+            "Seluruh pohon kategori (results = akar, masing-masing dengan children) dan jumlah produk tayang di tiap kategori beserta sub-kategorinya."
+        ),
         operation_id="listCategories",
         tags=["katalog"],
         responses=CategoryTreeSerializer,
@@ -167,7 +176,12 @@ class CategoryList(APIView):
 
 @extend_schema_view(
     get=extend_schema(
-        summary=gettext_lazy("Daftar penyedia terverifikasi"), operation_id="listVendors", tags=["katalog"]
+        summary=gettext_lazy("Daftar penyedia terverifikasi"),
+        description=gettext_lazy(
+            "Penyedia terverifikasi, hanya data usaha yang publik: tanpa nama pemilik, telepon, email, alamat jalan, NPWP, atau rekening bank."
+        ),
+        operation_id="listVendors",
+        tags=["katalog"],
     )
 )
 class VendorList(generics.ListAPIView):
@@ -193,6 +207,7 @@ SLUG_PARAM = OpenApiParameter(
 @extend_schema_view(
     get=extend_schema(
         summary=gettext_lazy("Detail penyedia terverifikasi"),
+        description=gettext_lazy("Satu penyedia terverifikasi (data usaha publik saja)."),
         operation_id="getVendor",
         tags=["katalog"],
         parameters=[SLUG_PARAM],

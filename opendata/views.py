@@ -96,6 +96,9 @@ def _published_order_or_404(ocid: str):
 @extend_schema_view(
     get=extend_schema(
         summary=gettext_lazy("Release package OCDS satu pesanan (semua rilis)"),
+        description=gettext_lazy(
+            "Semua rilis OCDS satu proses pengadaan (satu pesanan), satu rilis per tahap."
+        ),
         operation_id="getReleases",
         tags=["ocds"],
         parameters=[OCID_PARAM],
@@ -119,6 +122,9 @@ class ReleasePackage(APIView):
 @extend_schema_view(
     get=extend_schema(
         summary=gettext_lazy("Record package OCDS satu pesanan"),
+        description=gettext_lazy(
+            "Record OCDS satu proses pengadaan: semua rilis dan rilis gabungan (compiledRelease)."
+        ),
         operation_id="getRecord",
         tags=["ocds"],
         parameters=[OCID_PARAM],
@@ -152,6 +158,9 @@ class OcdsPagination(Pagination):
 @extend_schema_view(
     get=extend_schema(
         summary=gettext_lazy("Record package OCDS per halaman (links.next / links.prev)"),
+        description=gettext_lazy(
+            "Record OCDS per halaman, urut tanggal pesanan dikirim (terlama dulu); halaman tetangga di links.next / links.prev, jumlah total di header X-Total-Count."
+        ),
         operation_id="listRecords",
         tags=["ocds"],
         parameters=[
@@ -205,6 +214,9 @@ YEAR_PARAM = OpenApiParameter(
 @extend_schema_view(
     get=extend_schema(
         summary=gettext_lazy("Unduhan massal satu tahun anggaran: satu record OCDS per baris (JSON Lines)"),
+        description=gettext_lazy(
+            "Semua record OCDS satu tahun anggaran, satu record per baris (JSON Lines). 404 bila tahun itu tanpa data."
+        ),
         operation_id="bulkRecords",
         tags=["ocds"],
         parameters=[YEAR_PARAM],
