@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import BusinessScale, Product
+from .models import BusinessScale, Product, Vendor
 from .search import MAX_QUERY_LENGTH, search_products
 from .selectors import category_tree, kecamatan_ids
 from .widgets import QuickSelect
@@ -122,13 +122,13 @@ class ProductFilter(django_filters.FilterSet):
         # q and urut are applied together in filter_queryset (ranking depends on the sort).
         return queryset
 
-    def filter_kategori(self, queryset, name, value):
+    def filter_kategori(self, queryset, name, value: str):
         node = category_tree().by_slug(value)
         if node is None:
             return queryset.none()
         return queryset.filter(category_id__in=category_tree().descendant_ids(node.id))
 
-    def filter_kecamatan(self, queryset, name, value):
+    def filter_kecamatan(self, queryset, name, value: str):
         return queryset.filter(vendor_kecamatan_id=kecamatan_ids().get(value))
 
     def filter_stok(self, queryset, name, value):
@@ -160,3 +160,24 @@ class ProductFilter(django_filters.FilterSet):
         elif not q:
             queryset = queryset.order_by(*SORT_ORDER[Sort.NEWEST])
         return queryset
+
+
+class VendorFilter(django_filters.FilterSet):
+    """Filters of the public vendor list (the open data API)."""
+
+    q = django_filters.CharFilter(
+        label=_("Bagian dari nama usaha"), field_name="business_name", lookup_expr="icontains", max_length=100
+    )
+    kecamatan = django_filters.ChoiceFilter(
+        label=_("Kecamatan penyedia"), choices=kecamatan_choices, method="filter_kecamatan"
+    )
+    skala = django_filters.MultipleChoiceFilter(
+        label=_("Skala usaha"), field_name="scale", choices=BusinessScale.choices, distinct=False
+    )
+
+    class Meta:
+        model = Vendor
+        fields: list[str] = []
+
+    def filter_kecamatan(self, queryset, name, value: str):
+        return queryset.filter(kecamatan_id=kecamatan_ids().get(value))

@@ -41,7 +41,13 @@ PRICE_REFERENCE_MIN_SAMPLES = env.int("PRICE_REFERENCE_MIN_SAMPLES", default=3)
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-ekl000")
 OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", default=AGENCY_NAME)
 OCDS_PUBLISH_OFFICIAL_NAMES = env.bool("OCDS_PUBLISH_OFFICIAL_NAMES", default=False)
-# Anonymous JSON API: requests per window (seconds) per client address (opendata/ratelimit.py).
+# The publisher's organisation identifier (an org-id.guide scheme and the id under it), when the
+# city has one; without them the packages name the publisher only.
+OCDS_PUBLISHER_SCHEME = env("OCDS_PUBLISHER_SCHEME", default="")
+OCDS_PUBLISHER_UID = env("OCDS_PUBLISHER_UID", default="")
+OCDS_PUBLISHER_URI = env("OCDS_PUBLISHER_URI", default="")
+# Anonymous JSON API: requests per window (seconds) per client address, counted by DRF's throttle
+# in the default cache (opendata/api.py); 0 turns the limit off.
 API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=60)
 API_RATE_LIMIT_WINDOW = env.int("API_RATE_LIMIT_WINDOW", default=60)
 
@@ -56,6 +62,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's files, served from our own static files (no CDN).
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "axes",  # login throttling (issue 5)
     "accounts",
     "catalog",
@@ -66,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CORS headers for the open data under /data/ (before anything that may answer early).
+    "corsheaders.middleware.CorsMiddleware",
     # Issue 5: Content-Security-Policy header on every response.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -249,6 +262,57 @@ CONTENT_SECURITY_POLICY = {
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# The public API (opendata/api.py) on Django REST framework: JSON only, read-only, anonymous
+# clients throttled in the shared cache, errors as {"detail", "errors"}.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["opendata.rest.SiteUserAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["opendata.rest.AnonymousThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "opendata.rest.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "opendata.rest.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "opendata.rest.JsonNegotiation",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"Data terbuka E-Katalog Lokal {CITY_NAME}",
+    "DESCRIPTION": "API baca-saja katalog produk lokal dan publikasi OCDS pembelian OPD. "
+    "Klien anonim dibatasi jumlah permintaannya (HTTP 429 + Retry-After). Lihat docs/API.md.",
+    "VERSION": "2.0.0",
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/data/",
+    # The API needs no login; no security scheme is advertised.
+    "AUTHENTICATION_WHITELIST": [],
+    "ENUM_NAME_OVERRIDES": {"BusinessScaleEnum": "catalog.models.BusinessScale"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "opendata.schema.add_error_responses",
+    ],
+    # The spec lists categories and kecamatan from the database, which `check --deploy` may not
+    # have; tests/opendata/test_api.py generates and validates it instead.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+# Browsers on any origin may read the open data (GET/HEAD, no cookies); the BPBJ-only red-flag
+# page under /data/ is left out.
+CORS_URLS_REGEX = r"^/data/(?!tanda-bahaya/).*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = [
+    "Retry-After",
+    "X-Total-Count",
+    "Content-Disposition",
+    "Content-Length",
+    "ETag",
+    "Last-Modified",
+]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # Issue 5: bench/run.py serves a database-free page (the throughput ceiling) at /bench/polos/.
 BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)

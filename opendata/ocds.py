@@ -20,6 +20,12 @@ The first milestone is tagged ``tender`` because the order reaches the vendor
 (and the public) when it is sent; acceptance therefore updates that tender
 (``tenderUpdate``) and adds the award and contract.
 
+Extensions: the vendor's scale is published twice in ``parties/details``: as ``scale`` with
+the codes of the Open Contracting Partnership's Organization scale extension (micro, small,
+medium, large), so it reads the same as any other publisher's, and as ``skalaUsaha`` with the
+Indonesian codes, next to the ``umk`` and ``local`` flags, in this project's own extension
+(``opendata/ocds_extension/``, served under ``/data/ocds/ekstensi/``). Packages declare both.
+
 Privacy: the vendor appears by business name, NIB and kecamatan only: never
 the owner's name, street address, phone, email, NPWP or bank account. Payment
 references and BAST notes (free text typed by officials) are left out. Names
@@ -33,11 +39,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
+from catalog.models import BusinessScale
 from catalog.money import to_rupiah
 from procurement.models import AGREED_STATUSES, Order, OrderEvent, OrderLine, OrderStatus, Payment, Receipt
 
@@ -49,6 +57,16 @@ CATEGORY_SCHEME = "x_KATEGORI_KATALOG_LOKAL"
 OPD_SCHEME = "x_KODE_OPD"
 NIB_SCHEME = "x_NIB_OSS"
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+PARTY_SCALE_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_partyScale_extension/v1.1.5/extension.json"
+EXTENSION_DIR = Path(__file__).resolve().parent / "ocds_extension"
+
+# Our scale (UU 20/2008, PP 7/2021) in the Organization scale extension's closed codelist.
+PARTY_SCALE = {
+    BusinessScale.MIKRO: "micro",
+    BusinessScale.KECIL: "small",
+    BusinessScale.MENENGAH: "medium",
+    BusinessScale.BESAR: "large",
+}
 
 # Orders that never reached the vendor are internal drafts: never published.
 UNPUBLISHED_STATUSES = (OrderStatus.DRAFT, OrderStatus.PENDING_APPROVAL)
@@ -198,7 +216,12 @@ def _parties(order: Order, *, awarded: bool, paid: bool) -> list[dict]:
             "countryName": "Indonesia",
         },
         "roles": vendor_roles,
-        "details": {"scale": vendor.scale, "umk": vendor.is_umk, "local": vendor.is_local},
+        "details": {
+            "scale": PARTY_SCALE[vendor.scale],
+            "skalaUsaha": vendor.scale,
+            "umk": vendor.is_umk,
+            "local": vendor.is_local,
+        },
     }
     return [opd_party, vendor_party]
 
@@ -485,14 +508,36 @@ def record_for(order: Order) -> dict | None:
 # --- Packages ---------------------------------------------------------------------------
 
 
-def _package_meta(uri: str, published: str, publication_policy: str = "") -> dict:
+def publisher() -> dict:
+    """The publisher: its name, and its organisation identifier when the city has configured one."""
+    data = {"name": settings.OCDS_PUBLISHER_NAME}
+    for key, setting in (
+        ("scheme", "OCDS_PUBLISHER_SCHEME"),
+        ("uid", "OCDS_PUBLISHER_UID"),
+        ("uri", "OCDS_PUBLISHER_URI"),
+    ):
+        value = getattr(settings, setting, "")
+        if value:
+            data[key] = value
+    return data
+
+
+def extensions(own_extension_url: str) -> list[str]:
+    """The extensions our releases use: Organization scale, and ours at ``own_extension_url``."""
+    return [PARTY_SCALE_EXTENSION, own_extension_url]
+
+
+def _package_meta(uri: str, published: str, publication_policy: str = "", extension_urls=None) -> dict:
     meta = {
         "uri": uri,
         "version": OCDS_VERSION,
+        "extensions": list(extension_urls or []),
         "publishedDate": published,
-        "publisher": {"name": settings.OCDS_PUBLISHER_NAME},
+        "publisher": publisher(),
         "license": getattr(settings, "OCDS_LICENSE", DEFAULT_LICENSE),
     }
+    if not meta["extensions"]:
+        del meta["extensions"]
     if publication_policy:
         meta["publicationPolicy"] = publication_policy
     return meta
@@ -504,16 +549,25 @@ def _latest(dates: Iterable[str]) -> str:
     return iso(max(values)) if values else iso(datetime.now(tz=JAKARTA).replace(microsecond=0))
 
 
-def release_package(releases: list[dict], *, uri: str, publication_policy: str = "") -> dict:
-    package = _package_meta(uri, _latest(r["date"] for r in releases), publication_policy)
+def release_package(
+    releases: list[dict], *, uri: str, publication_policy: str = "", extension_urls: list[str] | None = None
+) -> dict:
+    package = _package_meta(uri, _latest(r["date"] for r in releases), publication_policy, extension_urls)
     package["releases"] = releases
     return package
 
 
 def record_package(
-    records: list[dict], *, uri: str, publication_policy: str = "", links: dict | None = None
+    records: list[dict],
+    *,
+    uri: str,
+    publication_policy: str = "",
+    links: dict | None = None,
+    extension_urls: list[str] | None = None,
 ) -> dict:
-    package = _package_meta(uri, _latest(r["compiledRelease"]["date"] for r in records), publication_policy)
+    package = _package_meta(
+        uri, _latest(r["compiledRelease"]["date"] for r in records), publication_policy, extension_urls
+    )
     if links:
         package["links"] = links
     package["records"] = records

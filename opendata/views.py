@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 import json
+from email.utils import parseaddr
 
 from django import forms
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.permissions import bpbj_required
 
 from . import ocds
-from .api import BadRequest, api_view, json_response, paginate
+from .api import FilterBackend, read_only
+from .filters import MAX_YEAR, MIN_YEAR, OcdsRecordFilter
 from .models import RedFlagKind, RedFlagSettings
-from .openapi import openapi_spec
 from .redflags import Period, compute_red_flags, hydrate
+from .rest import Pagination
+from .schema import OCDS_RECORD_PACKAGE, OCDS_RELEASE_PACKAGE
 
 OCDS_DEFAULT_PAGE_SIZE = 20
 OCDS_MAX_PAGE_SIZE = 100
@@ -36,7 +44,7 @@ def _policy_url(request) -> str:
 # --- HTML -------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def index(request):
     """What the city publishes, under which licence, and where to download it."""
     years = list(
@@ -62,12 +70,20 @@ def index(request):
 
 # --- OCDS -------------------------------------------------------------------------------
 
+OCID_PARAM = OpenApiParameter(
+    "ocid",
+    str,
+    OpenApiParameter.PATH,
+    description=gettext_lazy(
+        "Open Contracting ID: awalan OCDS kota, '-', nomor pesanan (mis. ocds-ekl000-PSN-2025-00012)."
+    ),
+)
 
-class OcdsListForm(forms.Form):
-    dari = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    sampai = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    opd = forms.CharField(max_length=30, required=False)
-    tahun = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+
+def _extension_urls(request) -> list[str]:
+    return ocds.extensions(
+        request.build_absolute_uri(reverse("opendata:ocds_extension", args=["extension.json"]))
+    )
 
 
 def _published_order_or_404(ocid: str):
@@ -77,77 +93,179 @@ def _published_order_or_404(ocid: str):
     return order
 
 
-@api_view
-def release_package(request, ocid: str):
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("Release package OCDS satu pesanan (semua rilis)"),
+        description=gettext_lazy(
+            "Semua rilis OCDS satu proses pengadaan (satu pesanan), satu rilis per tahap."
+        ),
+        operation_id="getReleases",
+        tags=["ocds"],
+        parameters=[OCID_PARAM],
+        responses={200: OCDS_RELEASE_PACKAGE},
+    )
+)
+class ReleasePackage(APIView):
     """All releases of one contracting process (one order)."""
-    order = _published_order_or_404(ocid)
-    package = ocds.release_package(
-        ocds.releases_for(order), uri=request.build_absolute_uri(), publication_policy=_policy_url(request)
+
+    def get(self, request, ocid: str):
+        order = _published_order_or_404(ocid)
+        package = ocds.release_package(
+            ocds.releases_for(order),
+            uri=request.build_absolute_uri(),
+            publication_policy=_policy_url(request),
+            extension_urls=_extension_urls(request),
+        )
+        return Response(package)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("Record package OCDS satu pesanan"),
+        description=gettext_lazy(
+            "Record OCDS satu proses pengadaan: semua rilis dan rilis gabungan (compiledRelease)."
+        ),
+        operation_id="getRecord",
+        tags=["ocds"],
+        parameters=[OCID_PARAM],
+        responses={200: OCDS_RECORD_PACKAGE},
     )
-    return json_response(package)
-
-
-@api_view
-def record_package(request, ocid: str):
+)
+class RecordPackage(APIView):
     """The record of one contracting process: its releases and the compiled release."""
-    order = _published_order_or_404(ocid)
-    package = ocds.record_package(
-        [ocds.record_for(order)], uri=request.build_absolute_uri(), publication_policy=_policy_url(request)
+
+    def get(self, request, ocid: str):
+        order = _published_order_or_404(ocid)
+        package = ocds.record_package(
+            [ocds.record_for(order)],
+            uri=request.build_absolute_uri(),
+            publication_policy=_policy_url(request),
+            extension_urls=_extension_urls(request),
+        )
+        return Response(package)
+
+
+class OcdsPagination(Pagination):
+    """Pages of an OCDS record package: neighbours in ``links``, the total in ``X-Total-Count``."""
+
+    page_size = OCDS_DEFAULT_PAGE_SIZE
+    max_page_size = OCDS_MAX_PAGE_SIZE
+
+    def get_paginated_response_schema(self, schema):
+        return OCDS_RECORD_PACKAGE
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("Record package OCDS per halaman (links.next / links.prev)"),
+        description=gettext_lazy(
+            "Record OCDS per halaman, urut tanggal pesanan dikirim (terlama dulu); halaman tetangga di links.next / links.prev, jumlah total di header X-Total-Count."
+        ),
+        operation_id="listRecords",
+        tags=["ocds"],
+        parameters=[
+            OpenApiParameter(
+                "X-Total-Count",
+                int,
+                OpenApiParameter.HEADER,
+                description=gettext_lazy("Jumlah proses pengadaan yang cocok"),
+                response=[200],
+            )
+        ],
+        responses={200: OCDS_RECORD_PACKAGE},
     )
-    return json_response(package)
+)
+class RecordList(generics.ListAPIView):
+    """A page of records (oldest sent first) with ``links.next``/``links.prev``."""
+
+    filter_backends = [FilterBackend]
+    filterset_class = OcdsRecordFilter
+    pagination_class = OcdsPagination
+
+    def get_queryset(self):
+        return ocds.with_ocds_relations(ocds.published_orders()).order_by("sent_at", "id")
+
+    def list(self, request, *args, **kwargs):
+        orders = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        paginator = self.paginator
+        links = {
+            key: url
+            for key, url in (("next", paginator.get_next_link()), ("prev", paginator.get_previous_link()))
+            if url
+        }
+        package = ocds.record_package(
+            [ocds.record_for(order) for order in orders],
+            uri=request.build_absolute_uri(),
+            publication_policy=_policy_url(request),
+            links=links or None,
+            extension_urls=_extension_urls(request),
+        )
+        return Response(package, headers={"X-Total-Count": str(paginator.page.paginator.count)})
 
 
-@api_view
-def record_list(request):
-    """A page of records (oldest sent first) with ``links.next``/``links.prev``; filters dari, sampai, opd, tahun."""
-    form = OcdsListForm(request.GET)
-    if not form.is_valid():
-        raise BadRequest(form.errors.get_json_data())
-    data = form.cleaned_data
-    queryset = ocds.filter_orders(
-        ocds.with_ocds_relations(ocds.published_orders()),
-        date_from=data["dari"],
-        date_to=data["sampai"],
-        opd_code=data["opd"].strip(),
-        fiscal_year=data["tahun"],
-    ).order_by("sent_at", "id")
-    orders, count, prev_url, next_url = paginate(
-        request, queryset, default=OCDS_DEFAULT_PAGE_SIZE, maximum=OCDS_MAX_PAGE_SIZE
+YEAR_PARAM = OpenApiParameter(
+    "year",
+    {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+    OpenApiParameter.PATH,
+    description=gettext_lazy("Tahun anggaran"),
+)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("Unduhan massal satu tahun anggaran: satu record OCDS per baris (JSON Lines)"),
+        description=gettext_lazy(
+            "Semua record OCDS satu tahun anggaran, satu record per baris (JSON Lines). 404 bila tahun itu tanpa data."
+        ),
+        operation_id="bulkRecords",
+        tags=["ocds"],
+        parameters=[YEAR_PARAM],
+        responses={
+            (200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR, description="JSON Lines")
+        },
     )
-    links = {k: v for k, v in (("next", next_url), ("prev", prev_url)) if v}
-    package = ocds.record_package(
-        [ocds.record_for(order) for order in orders],
-        uri=request.build_absolute_uri(),
-        publication_policy=_policy_url(request),
-        links=links or None,
-    )
-    response = json_response(package)
-    response["X-Total-Count"] = str(count)
-    return response
-
-
-@api_view
-def bulk_download(request, year: int):
+)
+class BulkDownload(APIView):
     """Every published record of a fiscal year as JSON Lines, streamed in chunks."""
-    queryset = ocds.published_orders().filter(fiscal_year=year)
-    if not queryset.exists():
-        raise Http404(_("Tidak ada data untuk tahun anggaran ini."))
-    orders = ocds.with_ocds_relations(queryset).order_by("id")
 
-    def lines():
-        for order in orders.iterator(chunk_size=BULK_CHUNK_SIZE):
-            record = ocds.record_for(order)
-            if record is not None:
-                yield json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n"
+    def get(self, request, year: int):
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise Http404(_("Tidak ada data untuk tahun anggaran ini."))
+        queryset = ocds.published_orders().filter(fiscal_year=year)
+        if not queryset.exists():
+            raise Http404(_("Tidak ada data untuk tahun anggaran ini."))
+        orders = ocds.with_ocds_relations(queryset).order_by("id")
 
-    response = StreamingHttpResponse(lines(), content_type="application/x-ndjson; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ocds-katalog-lokal-{year}.jsonl"'
-    return response
+        def lines():
+            for order in orders.iterator(chunk_size=BULK_CHUNK_SIZE):
+                record = ocds.record_for(order)
+                if record is not None:
+                    yield json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n"
+
+        # HEAD (link checkers, data portals) learns the type and name without the file being built.
+        body = lines() if request.method == "GET" else iter(())
+        response = StreamingHttpResponse(body, content_type="application/x-ndjson; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="ocds-katalog-lokal-{year}.jsonl"'
+        return response
 
 
-@api_view
-def openapi(request):
-    return json_response(openapi_spec(request))
+@read_only
+def extension_file(request, name: str):
+    """This project's OCDS extension (extension.json and its release-schema.json patch)."""
+    if name not in EXTENSION_FILES:
+        raise Http404(_("Berkas ekstensi tidak dikenal."))
+    data = json.loads((ocds.EXTENSION_DIR / name).read_text(encoding="utf-8"))
+    if name == "extension.json":
+        # Where the fields are explained, and who answers for them, is the installation's own.
+        data["documentationUrl"] = {"en": request.build_absolute_uri(reverse("opendata:index")) + "#ekstensi"}
+        data["contactPoint"] = {
+            "name": settings.AGENCY_NAME,
+            "email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "noreply@ekatalog.local",
+        }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+EXTENSION_FILES = ("extension.json", "release-schema.json")
 
 
 # --- Red flags (BPBJ) -------------------------------------------------------------------
@@ -177,7 +295,7 @@ class RedFlagFilterForm(forms.Form):
 
 
 @bpbj_required
-@require_GET
+@require_safe
 def red_flags(request):
     """Red flags of a period, computed live, grouped by kind, each with its orders."""
     params = request.GET.copy()

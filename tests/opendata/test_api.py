@@ -2,10 +2,15 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.test import Client
 from django.urls import reverse
 
 from catalog.models import BusinessScale, ProductStatus, VendorStatus
+from procurement.models import OrderStatus
 from tests.factories import CategoryFactory, KecamatanFactory, KelurahanFactory, ProductFactory, VendorFactory
+
+from .factories import make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +175,10 @@ def test_vendors_are_public_and_without_private_fields(anon_client, catalogue):
 
 def test_vendor_filters_and_detail(anon_client, catalogue):
     assert _get(anon_client, VENDORS, skala="menengah").json()["count"] == 1
-    assert _get(anon_client, VENDORS, kecamatan="batu").json()["count"] == 1
+    assert _get(anon_client, VENDORS, kecamatan="Batu").json()["count"] == 1
+    assert _get(anon_client, VENDORS, q="usaha").json()["count"] == 2
+    # Kecamatan come from a fixed set (named as in the spec's enum), like on the catalogue page.
+    assert _get(anon_client, VENDORS, kecamatan="Atlantis").status_code == 400
     assert _get(anon_client, VENDORS, skala="raksasa").status_code == 400
     detail = anon_client.get(reverse("opendata:api_vendor_detail", args=[catalogue["micro"].slug]))
     assert detail.status_code == 200
@@ -203,22 +211,232 @@ def test_rate_limit_does_not_apply_to_logged_in_users(bpbj_client, settings):
         assert _get(bpbj_client, PRODUCTS).status_code == 200
 
 
-def test_openapi_describes_every_endpoint(anon_client):
-    response = anon_client.get(reverse("opendata:openapi"))
+def _spec(client) -> dict:
+    response = client.get(reverse("opendata:openapi"))
     assert response.status_code == 200
-    spec = response.json()
+    return response.json()
+
+
+def _params(spec, path) -> dict:
+    return {p["name"]: p for p in spec["paths"][path]["get"].get("parameters", [])}
+
+
+def test_openapi_is_generated_for_every_endpoint(anon_client):
+    spec = _spec(anon_client)
     assert spec["openapi"].startswith("3.")
-    for path in ("/api/products/", "/api/products/{id}/", "/api/categories/", "/api/vendors/",
-                 "/ocds/records/", "/ocds/records/{ocid}/", "/ocds/releases/{ocid}/", "/ocds/bulk/{year}.jsonl"):  # fmt: skip
-        assert path in spec["paths"]
-    product_params = {p["name"] for p in spec["paths"]["/api/products/"]["get"]["parameters"]}
-    from catalog.filters import ProductFilter
+    for path in ("/data/api/products/", "/data/api/products/{id}/", "/data/api/categories/", "/data/api/vendors/",
+                 "/data/api/vendors/{slug}/", "/data/ocds/records/", "/data/ocds/records/{ocid}/",
+                 "/data/ocds/releases/{ocid}/", "/data/ocds/bulk/{year}.jsonl"):  # fmt: skip
+        operation = spec["paths"][path]["get"]
+        assert {"404", "429"} <= set(operation["responses"]), path
+        assert operation["responses"]["429"]["headers"]["Retry-After"]["required"] is True
+    from catalog.filters import ProductFilter, VendorFilter
 
-    assert set(ProductFilter.base_filters) <= product_params
+    assert set(ProductFilter.base_filters) | {"page", "page_size"} == set(
+        _params(spec, "/data/api/products/")
+    )
+    assert set(VendorFilter.base_filters) | {"page", "page_size"} == set(_params(spec, "/data/api/vendors/"))
 
 
-def test_api_is_read_only(anon_client):
-    assert anon_client.post(PRODUCTS).status_code == 405
+def test_openapi_states_the_bounds_and_fixed_sets_the_server_enforces(anon_client, catalogue):
+    spec = _spec(anon_client)
+    products = _params(spec, "/data/api/products/")
+    assert sorted(products["kategori"]["schema"]["enum"]) == ["atk", "keripik", "makanan"]
+    assert {"Batu", "Bumiaji"} <= set(products["kecamatan"]["schema"]["enum"])
+    assert sorted(products["skala"]["schema"]["items"]["enum"]) == sorted(BusinessScale.values)
+    assert products["stok"]["schema"]["type"] == "boolean"
+    assert products["tkdn_min"]["schema"] == {"type": "number", "minimum": 0, "maximum": 100}
+    assert products["harga_min"]["schema"]["maximum"] == 10**15
+    assert products["q"]["schema"]["maxLength"] == 200
+    assert products["page"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 10**6}
+    records = _params(spec, "/data/ocds/records/")
+    assert records["tahun"]["schema"] == {"type": "integer", "minimum": 2000, "maximum": 2100}
+    assert records["dari"]["schema"]["format"] == "date"
+    year = spec["paths"]["/data/ocds/bulk/{year}.jsonl"]["get"]["parameters"][0]
+    assert year["schema"] == {"type": "integer", "minimum": 2000, "maximum": 2100}
+    scale = spec["components"]["schemas"]["BusinessScaleEnum"]["enum"]
+    assert sorted(scale) == sorted(BusinessScale.values)
+
+
+def test_openapi_document_is_valid_and_generated_without_warnings(catalogue):
+    from drf_spectacular.drainage import GENERATOR_STATS
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.validation import validate_schema
+
+    GENERATOR_STATS.reset()
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    validate_schema(schema)
+    assert not GENERATOR_STATS, "drf-spectacular warned while generating the spec"
+
+
+@pytest.mark.parametrize("value", ["null", "1", "ya", "on"])
+def test_stok_accepts_only_true_or_false(anon_client, catalogue, value):
+    response = _get(anon_client, PRODUCTS, stok=value)
+    assert response.status_code == 400
+    assert "stok" in response.json()["errors"]
+
+
+def test_stok_false_and_empty_do_not_filter(anon_client, catalogue):
+    assert _get(anon_client, PRODUCTS, stok="false").json()["count"] == 3
+    assert _get(anon_client, PRODUCTS, stok="").json()["count"] == 3
+    assert _get(anon_client, PRODUCTS, stok="TRUE").json()["count"] == 2
+
+
+def test_kecamatan_outside_the_fixed_set_is_400(anon_client, catalogue):
+    response = _get(anon_client, PRODUCTS, kecamatan="Atlantis")
+    assert response.status_code == 400
+    assert "kecamatan" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        PRODUCTS,
+        "/data/api/products/1/",
+        "/data/api/categories/",
+        VENDORS,
+        "/data/api/vendors/x/",
+        "/data/api/openapi.json",
+        "/data/api/docs/",
+        "/data/ocds/records/",
+        "/data/ocds/bulk/2025.jsonl",
+        "/data/ocds/records/ocds-ekl000-X/",
+        "/data/ocds/ekstensi/katalog-lokal/extension.json",
+    ],  # fmt: skip
+)
+def test_writes_are_405_json_with_allow(anon_client, method, url):
+    response = getattr(anon_client, method)(url)
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"]
+    allowed = {m.strip() for m in response["Allow"].split(",")}
+    assert {"GET", "HEAD"} <= allowed and not allowed & {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def test_writes_are_405_for_logged_in_users_too_not_a_csrf_page(bpbj_client):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies = bpbj_client.cookies
+    response = client.post(PRODUCTS)
+    assert response.status_code == 405
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/data/api/products/abc/",
+        "/data/api/products/99999999999999999999999/",
+        "/data/api/vendors/a%20b/",
+        "/data/ocds/bulk/null.jsonl",
+        "/data/ocds/bulk/1999.jsonl",
+        "/data/api/tidak-ada/",
+        "/data/ocds/lain/",
+    ],  # fmt: skip
+)
+def test_malformed_ids_and_unknown_paths_are_json_404(anon_client, url):
+    response = anon_client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"]
+
+
+def test_product_id_beyond_64_bits_is_404_not_a_database_error(anon_client):
+    response = anon_client.get(reverse("opendata:api_product_detail", args=[2**63]))
+    assert response.status_code == 404
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "opendata:index",
+        "opendata:api_product_list",
+        "opendata:api_category_list",
+        "opendata:api_vendor_list",
+        "opendata:openapi",
+        "opendata:api_docs",
+        "opendata:ocds_record_list",
+    ],  # fmt: skip
+)
+def test_head_works_wherever_get_does(anon_client, catalogue, name):
+    url = reverse(name)
+    get = anon_client.get(url)
+    head = anon_client.head(url)
+    assert get.status_code == head.status_code == 200
+    assert head["Content-Type"] == get["Content-Type"]
+    assert head.content == b""
+
+
+def test_head_and_options_on_details_and_bulk(anon_client, catalogue):
+    make_order(OrderStatus.PAID)
+    product = catalogue["micro"].products.get(name="Keripik Apel")
+    for url in (reverse("opendata:api_product_detail", args=[product.pk]),
+                reverse("opendata:api_vendor_detail", args=[catalogue["micro"].slug])):  # fmt: skip
+        assert anon_client.head(url).status_code == 200
+    bulk = anon_client.head(reverse("opendata:ocds_bulk", args=[2025]))
+    assert bulk.status_code == 200
+    assert bulk["Content-Type"].startswith("application/x-ndjson")
+    assert "ocds-katalog-lokal-2025.jsonl" in bulk["Content-Disposition"]
+    options = anon_client.options(PRODUCTS)
+    assert options.status_code == 200
+    assert {m.strip() for m in options["Allow"].split(",")} == {"GET", "HEAD", "OPTIONS"}
+
+
+ORIGIN = "https://civic.example.org"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        PRODUCTS,
+        "/data/api/categories/",
+        "/data/api/openapi.json",
+        "/data/ocds/records/",
+        "/data/api/products/abc/",
+    ],
+)
+def test_browsers_on_other_origins_may_read_the_open_data(anon_client, catalogue, url):
+    response = anon_client.get(url, HTTP_ORIGIN=ORIGIN)
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
+    head = anon_client.head(url, HTTP_ORIGIN=ORIGIN)
+    assert head["Access-Control-Allow-Origin"] == "*"
+
+
+def test_cors_preflight_allows_get_and_head_only(anon_client):
+    response = anon_client.options(PRODUCTS, HTTP_ORIGIN=ORIGIN, HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert set(response["Access-Control-Allow-Methods"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_cors_exposes_the_headers_clients_need(anon_client, settings):
+    settings.API_RATE_LIMIT = 1
+    anon_client.get(PRODUCTS, HTTP_ORIGIN=ORIGIN)
+    limited = anon_client.get(PRODUCTS, HTTP_ORIGIN=ORIGIN)
+    assert limited.status_code == 429
+    assert limited["Access-Control-Allow-Origin"] == "*"
+    exposed = {h.strip().lower() for h in limited["Access-Control-Expose-Headers"].split(",")}
+    assert {"retry-after", "x-total-count", "etag", "last-modified", "content-length"} <= exposed
+
+
+def test_red_flag_page_is_not_opened_to_other_origins(bpbj_client):
+    response = bpbj_client.get(reverse("opendata:red_flags"), HTTP_ORIGIN=ORIGIN)
+    assert response.status_code == 200
+    assert "Access-Control-Allow-Origin" not in response
+
+
+def test_api_docs_are_served_from_our_own_static_files(anon_client):
+    response = anon_client.get(reverse("opendata:api_docs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "/static/js/api-docs.js" in html
+    assert reverse("opendata:openapi") in html
+    assert "//cdn" not in html and "unpkg" not in html and "jsdelivr" not in html
+    assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    assert finders.find("js/api-docs.js")
 
 
 def test_api_datetimes_are_in_jakarta_time(anon_client, catalogue):
