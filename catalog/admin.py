@@ -2,6 +2,7 @@
 same services as the pages (admin actions below), so the admin never bypasses a rule.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.response import TemplateResponse
@@ -63,8 +64,27 @@ class KelurahanAdmin(admin.ModelAdmin):
     list_select_related = ["kecamatan"]
 
 
+class CategoryAdminForm(forms.ModelForm):
+    # Ticked kinds are stored as a list; sub-categories inherit them (catalog.certificates).
+    required_documents = forms.MultipleChoiceField(
+        label=_("dokumen wajib"),
+        choices=[c for c in VendorDocument.Kind.choices if c[0] != VendorDocument.Kind.OTHER],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Produk kategori ini (dan sub-kategorinya) turun dari katalog bila dokumen ini milik "
+            "penyedia kedaluwarsa, sampai dokumen baru diverifikasi BPBJ."
+        ),
+    )
+
+    class Meta:
+        model = Category
+        fields = ["parent", "name", "slug", "position", "required_documents"]
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryAdminForm
     list_display = ["name", "parent", "slug", "position", "product_count"]
     list_filter = [("parent", admin.EmptyFieldListFilter)]
     search_fields = ["name", "slug"]
@@ -87,8 +107,9 @@ class CategoryAdmin(admin.ModelAdmin):
 class VendorDocumentInline(admin.TabularInline):
     model = VendorDocument
     extra = 0
-    fields = ["kind", "number", "file", "valid_until", "uploaded_at"]
-    readonly_fields = ["uploaded_at"]
+    fields = ["kind", "number", "file", "valid_until", "uploaded_at", "verified_at", "verified_by"]
+    # Verification goes through catalog.services.verify_document (it may bring held products back).
+    readonly_fields = ["uploaded_at", "verified_at", "verified_by"]
 
 
 class VendorEventInline(admin.TabularInline):
