@@ -26,6 +26,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .models import Category, Product, ProductStatus, Vendor, VendorDocument, VendorEvent
+from .page_cache import bump_catalog_version
 
 RULE = "certificate_expiry"
 # Kinds that are certificates of the product (badges, filters); "other" is not one.
@@ -160,6 +161,8 @@ def run_certificate_rule(*, today: date | None = None):
                     vendor=vendor, kind=doc.kind, category_ids=categories_by_kind[doc.kind], note=note
                 )
             first_time = claim(RULE, "expired", f"document:{doc.pk}", doc.valid_until.isoformat())
+            if first_time:  # its badge must leave cached catalogue pages now, not at the TTL
+                bump_catalog_version()
             if first_time or held:
                 VendorEvent.objects.create(
                     vendor=vendor,
