@@ -48,6 +48,11 @@ PRODUCT_FILTERS = [
         explode=True,
     ),
     _query("tkdn_min", "TKDN minimal (%).", {"type": "number", "minimum": 0, "maximum": 100}),
+    _query(
+        "sertifikat",
+        "Hanya produk penyedia yang memiliki sertifikat ini, terverifikasi BPBJ dan masih berlaku.",
+        {"type": "string", "enum": ["halal", "pirt", "sni", "tkdn"]},
+    ),
     _query("stok", "`true`: hanya produk yang stoknya mencukupi minimal pesan.", {"type": "boolean"}),
     _query("urut", "Urutan.", {"type": "string", "enum": ["relevan", "terbaru", "harga", "-harga"]}),
 ]
