@@ -4,10 +4,17 @@ from django.shortcuts import redirect, render
 
 @login_required
 def dashboard(request):
-    """Send each role to its own home page."""
+    """Each role's home: what waits for it now, oldest first, with its deadline.
+
+    Vendors have their own home (their business page) which shows the same list.
+    """
+    from procurement import worklist
+
     user = request.user
     if user.is_vendor:
         return redirect("catalog:vendor_home")
     if user.is_bpbj:
-        return redirect("catalog:curation_queue")
-    return render(request, "accounts/dashboard.html")
+        sections = worklist.bpbj_sections()
+    else:
+        sections = worklist.opd_sections(user)
+    return render(request, "accounts/dashboard.html", {"sections": sections})

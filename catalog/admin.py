@@ -68,8 +68,27 @@ class KelurahanAdmin(admin.ModelAdmin):
     list_select_related = ["kecamatan"]
 
 
+class CategoryAdminForm(forms.ModelForm):
+    # Ticked kinds are stored as a list; sub-categories inherit them (catalog.certificates).
+    required_documents = forms.MultipleChoiceField(
+        label=_("dokumen wajib"),
+        choices=[c for c in VendorDocument.Kind.choices if c[0] != VendorDocument.Kind.OTHER],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Produk kategori ini (dan sub-kategorinya) turun dari katalog bila dokumen ini milik "
+            "penyedia kedaluwarsa, sampai dokumen baru diverifikasi BPBJ."
+        ),
+    )
+
+    class Meta:
+        model = Category
+        fields = ["parent", "name", "slug", "position", "required_documents"]
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryAdminForm
     list_display = ["name", "parent", "slug", "position", "product_count"]
     list_filter = [("parent", admin.EmptyFieldListFilter)]
     search_fields = ["name", "slug"]
@@ -101,8 +120,9 @@ class VendorDocumentInline(DocumentFileLinkMixin, admin.TabularInline):
 
     model = VendorDocument
     extra = 0
-    fields = ["kind", "number", "file_link", "valid_until", "uploaded_at"]
-    readonly_fields = ["file_link", "uploaded_at"]
+    fields = ["kind", "number", "file_link", "valid_until", "uploaded_at", "verified_at", "verified_by"]
+    # Verification goes through catalog.services.verify_document (it may bring held products back).
+    readonly_fields = ["file_link", "uploaded_at", "verified_at", "verified_by"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -269,8 +289,17 @@ class VendorDocumentAdmin(DocumentFileLinkMixin, admin.ModelAdmin):
     search_fields = ["vendor__business_name", "number"]
     autocomplete_fields = ["vendor"]
     list_select_related = ["vendor"]
-    fields = ["vendor", "kind", "number", "file_link", "valid_until", "uploaded_at"]
-    readonly_fields = ["file_link", "uploaded_at"]
+    fields = [
+        "vendor",
+        "kind",
+        "number",
+        "file_link",
+        "valid_until",
+        "uploaded_at",
+        "verified_at",
+        "verified_by",
+    ]
+    readonly_fields = ["file_link", "uploaded_at", "verified_at", "verified_by"]
 
     def has_add_permission(self, request):
         # A document without its checked file makes no sense; vendors upload on their page.

@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import BusinessScale, Product, Vendor
+from .models import BusinessScale, Product, Vendor, VendorDocument
 from .search import MAX_QUERY_LENGTH, search_products
 from .selectors import category_tree, kecamatan_ids
 from .widgets import QuickSelect
@@ -44,6 +44,13 @@ SORT_ORDER = {
 def category_choices():
     """Categories in tree order, sub-categories indented (the tree is cached)."""
     return [(node.slug, "\u2003" * node.depth + node.name) for node in category_tree().ordered]
+
+
+def certificate_choices():
+    from .certificates import BADGE_KINDS
+
+    labels = dict(VendorDocument.Kind.choices)
+    return [(kind, labels[kind]) for kind in BADGE_KINDS]
 
 
 def kecamatan_choices():
@@ -107,6 +114,13 @@ class ProductFilter(django_filters.FilterSet):
         max_value=100,
         widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1, "inputmode": "numeric"}),
     )
+    # Verified certificates that have not expired (catalog.certificates).
+    sertifikat = django_filters.ChoiceFilter(
+        label=_("Sertifikat penyedia"),
+        choices=certificate_choices,
+        method="filter_sertifikat",
+        empty_label=_("Semua"),
+    )
     stok = django_filters.BooleanFilter(
         label=_("Hanya yang stoknya cukup"), method="filter_stok", widget=forms.CheckboxInput
     )
@@ -121,6 +135,11 @@ class ProductFilter(django_filters.FilterSet):
     def filter_noop(self, queryset, name, value):
         # q and urut are applied together in filter_queryset (ranking depends on the sort).
         return queryset
+
+    def filter_sertifikat(self, queryset, name, value):
+        from .certificates import valid_documents
+
+        return queryset.filter(vendor_id__in=valid_documents().filter(kind=value).values("vendor_id"))
 
     def filter_kategori(self, queryset, name, value: str):
         node = category_tree().by_slug(value)

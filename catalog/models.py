@@ -70,6 +70,10 @@ class Category(models.Model):
     name = models.CharField(_("nama"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    # Kinds of VendorDocument a product of this category (or of any sub-category) needs, e.g.
+    # ["pirt", "halal"] for processed food: when the vendor's certificate expires the product
+    # leaves the catalogue until a renewed one is verified (catalog.certificates).
+    required_documents = models.JSONField(_("dokumen wajib"), default=list, blank=True)
 
     class Meta:
         ordering = ["position", "name"]
@@ -218,6 +222,17 @@ class VendorDocument(models.Model):
     file = models.FileField(_("berkas"), upload_to="vendor-docs/%Y/%m/", storage=private_storage)
     valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
     uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    # BPBJ checked the document against its issuer; only verified, valid certificates count
+    # for the catalogue (badges, filters, categories that require them).
+    verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("diverifikasi oleh"),
+    )
 
     class Meta:
         ordering = ["kind", "-uploaded_at"]
@@ -226,6 +241,10 @@ class VendorDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.vendor}"
+
+    def is_valid_on(self, day) -> bool:
+        """Verified and not expired on ``day`` (no validity date = does not expire)."""
+        return self.verified_at is not None and (self.valid_until is None or self.valid_until >= day)
 
 
 class VendorEvent(models.Model):
@@ -421,6 +440,9 @@ class Product(models.Model):
         _("status"), max_length=10, choices=ProductStatus.choices, default=ProductStatus.DRAFT, db_index=True
     )
     status_reason = models.TextField(_("alasan penolakan"), blank=True)
+    # The document kind whose expiry took this product off the catalogue (status inactive);
+    # verifying a renewed document of that kind puts it back. Empty otherwise.
+    held_for_document = models.CharField(_("ditahan karena dokumen"), max_length=10, blank=True)
     submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
     published_at = models.DateTimeField(_("tayang sejak"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)

@@ -32,7 +32,16 @@ from django.utils.translation import get_language
 
 from accounts.context_processors import site
 
-from .models import Category, Kecamatan, Kelurahan, PriceHistory, Product, ProductPhoto, Vendor
+from .models import (
+    Category,
+    Kecamatan,
+    Kelurahan,
+    PriceHistory,
+    Product,
+    ProductPhoto,
+    Vendor,
+    VendorDocument,
+)
 
 VERSION_KEY = "catalog:version"
 
@@ -111,5 +120,6 @@ def render_fragment(template_name: str, context: dict, request: HttpRequest) -> 
 @receiver([post_save, post_delete], sender=PriceHistory, dispatch_uid="catalog.page_cache.price")
 @receiver([post_save, post_delete], sender=Kecamatan, dispatch_uid="catalog.page_cache.kecamatan")
 @receiver([post_save, post_delete], sender=Kelurahan, dispatch_uid="catalog.page_cache.kelurahan")
+@receiver([post_save, post_delete], sender=VendorDocument, dispatch_uid="catalog.page_cache.document")
 def _catalogue_changed(**kwargs) -> None:
     bump_catalog_version()

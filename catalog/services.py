@@ -663,6 +663,91 @@ def delete_document(*, document: VendorDocument, by: AbstractBaseUser) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
+@transaction.atomic
+def verify_document(*, document: VendorDocument, by: AbstractBaseUser) -> VendorDocument:
+    """BPBJ confirms a document against its issuer; products held for its kind come back.
+
+    A product taken off the catalogue because a required certificate expired
+    (``held_for_document``) returns once every document its category requires is
+    verified and valid again.
+    """
+    if not getattr(by, "is_bpbj", False):
+        raise CatalogError(_("Hanya BPBJ yang dapat memverifikasi dokumen."))
+    document = VendorDocument.objects.select_for_update().select_related("vendor").get(pk=document.pk)
+    if document.verified_at is not None:
+        raise CatalogError(_("Dokumen ini sudah diverifikasi."))
+    today = timezone.localdate()
+    if document.valid_until is not None and document.valid_until < today:
+        raise CatalogError(_("Dokumen ini sudah kedaluwarsa; minta penyedia mengunggah yang baru."))
+    document.verified_at = timezone.now()
+    document.verified_by = by
+    document.save(update_fields=["verified_at", "verified_by"])
+    vendor = document.vendor
+    VendorEvent.objects.create(
+        vendor=vendor,
+        actor=by,
+        from_status=vendor.status,
+        to_status=vendor.status,
+        note=_("%(kind)s diverifikasi%(until)s.")
+        % {
+            "kind": document.get_kind_display(),
+            "until": (" " + _("(berlaku s.d. %(d)s)") % {"d": document.valid_until.strftime("%d-%m-%Y")})
+            if document.valid_until
+            else "",
+        },
+    )
+    release_held_products(vendor=vendor, by=by)
+    return document
+
+
+def release_held_products(*, vendor: Vendor, by) -> list[Product]:
+    """Put back the vendor's products held for an expired certificate once every required one is valid."""
+    from .certificates import required_kinds, valid_kinds
+
+    held = list(
+        Product.objects.select_for_update()
+        .filter(vendor=vendor, status=ProductStatus.INACTIVE)
+        .exclude(held_for_document="")
+        .order_by("id")
+    )
+    if not held:
+        return []
+    have = valid_kinds(vendor.pk, timezone.localdate())
+    needs = required_kinds()
+    released = []
+    for product in held:
+        if not needs.get(product.category_id, set()) <= have:
+            continue
+        product.held_for_document = ""
+        product.status_reason = ""
+        _set_product_status(
+            product,
+            ProductStatus.PUBLISHED,
+            by=by,
+            note=_("Sertifikat yang diperbarui sudah diverifikasi; tayang kembali."),
+            extra=["held_for_document", "status_reason"],
+        )
+        released.append(product)
+    return released
+
+
+def hold_products(*, vendor: Vendor, kind: str, category_ids, note: str) -> list[Product]:
+    """The system takes the vendor's tayang products of these categories off the catalogue
+    because its ``kind`` certificate expired (no user: the certificate rule)."""
+    products = list(
+        Product.objects.select_for_update()
+        .filter(vendor=vendor, status=ProductStatus.PUBLISHED, category_id__in=list(category_ids))
+        .order_by("id")
+    )
+    for product in products:
+        product.held_for_document = kind
+        product.status_reason = note
+        _set_product_status(
+            product, ProductStatus.INACTIVE, by=None, note=note, extra=["held_for_document", "status_reason"]
+        )
+    return products
+
+
 # --------------------------------------------------------------------------- products
 
 
@@ -844,7 +929,11 @@ def submit_product(*, product: Product, by: AbstractBaseUser) -> Product:
         raise CatalogError(_("Tambahkan minimal satu foto sebelum mengajukan produk."))
     product.submitted_at = timezone.now()
     product.status_reason = ""
-    _set_product_status(product, ProductStatus.SUBMITTED, by=by, extra=["submitted_at", "status_reason"])
+    # Resubmitted by hand: it goes through curation like any product, no longer waits for a certificate.
+    product.held_for_document = ""
+    _set_product_status(
+        product, ProductStatus.SUBMITTED, by=by, extra=["submitted_at", "status_reason", "held_for_document"]
+    )
     return product
 
 

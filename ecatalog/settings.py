@@ -37,6 +37,17 @@ PRICE_WARNING_RATIO = Decimal(env("PRICE_WARNING_RATIO", default="1.5"))
 # Fewer comparable products than this and the category median is shown but not warned on.
 PRICE_REFERENCE_MIN_SAMPLES = env.int("PRICE_REFERENCE_MIN_SAMPLES", default=3)
 
+# Deadlines in working days (procurement/deadlines.py; the calendar is procurement/workdays.py).
+# The national e-Katalog cancels an order a party leaves for three working days.
+DEADLINE_VENDOR_ANSWER_DAYS = env.int("DEADLINE_VENDOR_ANSWER_DAYS", default=3)
+DEADLINE_NEGOTIATION_DAYS = env.int("DEADLINE_NEGOTIATION_DAYS", default=3)
+DEADLINE_BAST_DAYS = env.int("DEADLINE_BAST_DAYS", default=5)
+DEADLINE_PAYMENT_DAYS = env.int("DEADLINE_PAYMENT_DAYS", default=10)
+# Reminders go out this many working days before each deadline (and on its last day).
+DEADLINE_REMINDER_DAYS = env.int("DEADLINE_REMINDER_DAYS", default=1)
+# Calendar days before a vendor certificate expires on which the vendor is reminded.
+CERTIFICATE_REMINDER_DAYS = [int(d) for d in env.list("CERTIFICATE_REMINDER_DAYS", default=["30", "7"])]
+
 # Open data: OCDS ocid prefix (registered with the Open Contracting Partnership) and publisher.
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-ekl000")
 OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", default=AGENCY_NAME)

@@ -6,6 +6,7 @@ when an order, product, budget or vendor is saved, ``publish_snapshot`` too).
 """
 
 import time
+from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
@@ -19,7 +20,9 @@ from django.utils.translation import get_language
 
 from catalog.models import UMK_SCALES, BusinessScale, Product
 from catalog.money import ZERO, to_rupiah
+from procurement.deadlines import bast_and_payment_dates, payment_timeliness
 from procurement.models import OPD, PAID_STATUSES, Budget, Order, OrderLine
+from procurement.workdays import calendar
 
 from .models import MONTH_NAMES, OPDScore, PeriodKind, ScoreSnapshot
 from .services import COMMITTED_STATUSES
@@ -204,6 +207,15 @@ def _build_dashboard(year: int) -> dict:
         .order_by("-amount", "vendor__business_name")[:10]
     ]
 
+    # Days from BAST to payment (median) and the share paid within the payment deadline,
+    # city-wide and per OPD: slow payment is why micro businesses avoid government orders.
+    cal = calendar()
+    pay_rows = defaultdict(list)
+    for opd_id, bast, paid_on in bast_and_payment_dates(paid):
+        pay_rows[opd_id].append((bast, paid_on))
+    payment = payment_timeliness([r for rows in pay_rows.values() for r in rows], cal=cal)
+    payment_by_opd = {opd_id: payment_timeliness(rows, cal=cal) for opd_id, rows in pay_rows.items()}
+
     snapshot = latest_published_snapshot(year)
     ranking = []
     if snapshot is not None:
@@ -220,6 +232,7 @@ def _build_dashboard(year: int) -> dict:
                 "local_share": s.local_share,
                 "local_vendors": s.local_vendors,
                 "orders": s.orders,
+                "payment": payment_by_opd.get(s.opd_id),
             }
             for s in ranking_rows(snapshot)
         ]
@@ -242,6 +255,8 @@ def _build_dashboard(year: int) -> dict:
         "umk_of_spending": _pct(totals["umk"], paid_total),
         "target_local_share": settings.TARGET_LOCAL_SHARE,
         "orders": totals["orders"],
+        "payment": payment,
+        "payment_deadline_days": settings.DEADLINE_PAYMENT_DAYS,
         "vendors": totals["vendors"],
         "opds": totals["opds"],
         "monthly": monthly,
@@ -307,6 +322,14 @@ def opd_monthly_spending(opd: OPD, year: int) -> list[dict]:
         }
         for m in range(1, 13)
     ]
+
+
+def opd_payment_timeliness(opd: OPD, year: int) -> dict:
+    """The OPD's median days from BAST to payment and share paid on time, for the year."""
+    rows = [
+        (bast, paid) for _opd, bast, paid in bast_and_payment_dates(paid_orders_in_year(year).filter(opd=opd))
+    ]
+    return payment_timeliness(rows)
 
 
 def opd_score_history(opd: OPD, *, include_unpublished: bool) -> list[OPDScore]:

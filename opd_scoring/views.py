@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -22,6 +23,7 @@ from .selectors import (
     get_visible_opd,
     latest_published_snapshot,
     opd_monthly_spending,
+    opd_payment_timeliness,
     opd_score_history,
     parse_year,
     selectable_years,
@@ -152,6 +154,8 @@ def opd_detail(request, code):
             ),
             "local_target": local_target,
             "is_current_year": year == current_year(),
+            "payment": opd_payment_timeliness(opd, year),
+            "payment_deadline_days": settings.DEADLINE_PAYMENT_DAYS,
         },
     )
 

@@ -15,6 +15,9 @@ from .models import (
     OPD,
     Budget,
     CartItem,
+    CityHoliday,
+    DeadlineNotice,
+    LatePaymentComplaint,
     NegotiationOffer,
     NegotiationOfferLine,
     Notification,
@@ -208,3 +211,29 @@ class VendorRatingAdmin(ReadOnlyAdmin):
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["user", "message", "created_at", "read_at"]
+
+
+@admin.register(CityHoliday)
+class CityHolidayAdmin(admin.ModelAdmin):
+    """Days off the city adds to the national calendar; every deadline skips them."""
+
+    list_display = ["date", "name"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+
+@admin.register(DeadlineNotice)
+class DeadlineNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "rule", "step", "subject", "clock"]
+    list_filter = ["rule", "step"]
+    search_fields = ["subject"]
+
+
+@admin.register(LatePaymentComplaint)
+class LatePaymentComplaintAdmin(ReadOnlyAdmin):
+    """Answered on BPBJ's complaint page (procurement.services.resolve_complaint), not here."""
+
+    list_display = ["order", "vendor", "status", "created_at", "resolved_at"]
+    list_filter = ["status"]
+    search_fields = ["order__number", "vendor__business_name"]
+    list_select_related = ["order", "vendor"]

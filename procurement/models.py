@@ -319,6 +319,12 @@ class Order(models.Model):
     paid_at = models.DateTimeField(_("dibayar"), null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # When the order entered its current status: the clock of the "answer within N working days"
+    # deadlines (a sent order, a negotiation turn) starts here (procurement.deadlines).
+    status_changed_at = models.DateTimeField(_("status sejak"), null=True, blank=True)
+    # Set by the scheduled deadline rules (actor "system"); shown on the order and the home pages.
+    shipment_late_at = models.DateTimeField(_("ditandai terlambat kirim"), null=True, blank=True)
+    payment_overdue_at = models.DateTimeField(_("pembayaran lewat tenggat"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -345,6 +351,8 @@ class Order(models.Model):
             models.Index(fields=["fiscal_year", "status"], name="order_year_status_idx"),
             models.Index(fields=["paid_at"], name="order_paid_at_idx"),
             models.Index(fields=["buyer", "checkout_token"], name="order_buyer_token_idx"),
+            # Deadline rules and home pages: open orders of a status, oldest clock first.
+            models.Index(fields=["status", "status_changed_at"], name="order_status_clock_idx"),
         ]
 
     def __str__(self):
@@ -467,6 +475,8 @@ class OrderEvent(models.Model):
     from_status = models.CharField(_("dari"), max_length=20, choices=OrderStatus.choices, blank=True)
     to_status = models.CharField(_("ke"), max_length=20, choices=OrderStatus.choices)
     note = models.TextField(_("catatan"), blank=True)
+    # The deadline rule behind an automatic step (actor_role "system"); empty for people's steps.
+    rule = models.CharField(_("aturan"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
 
     objects = OrderEventQuerySet.as_manager()
@@ -588,3 +598,90 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class CityHoliday(models.Model):
+    """A day off the city adds to the national calendar (a local holiday, an extra cuti bersama).
+
+    Working days are Monday–Friday minus Indonesia's national holidays and cuti bersama
+    (the ``holidays`` package) minus these days (procurement.workdays).
+    """
+
+    date = models.DateField(_("tanggal"), unique=True)
+    name = models.CharField(_("keterangan"), max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("hari libur kota")
+        verbose_name_plural = _("hari libur kota")
+
+    def __str__(self):
+        return f"{self.date:%d-%m-%Y} {self.name}"
+
+
+class DeadlineNotice(models.Model):
+    """One reminder or escalation a deadline rule has sent, so each goes out once per clock.
+
+    ``subject`` names what the clock runs on ("order:12", "document:5") and ``clock`` when
+    that clock started (a new status or a renewed certificate starts a new clock). The unique
+    constraint is the claim: two runs of the same rule cannot both send it.
+    """
+
+    rule = models.CharField(_("aturan"), max_length=40)
+    step = models.CharField(_("langkah"), max_length=20)
+    subject = models.CharField(_("objek"), max_length=40)
+    clock = models.CharField(_("mulai"), max_length=40)
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.CASCADE, related_name="deadline_notices"
+    )
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("pemberitahuan tenggat")
+        verbose_name_plural = _("pemberitahuan tenggat")
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "step", "subject", "clock"], name="deadline_notice_once")
+        ]
+
+    def __str__(self):
+        return f"{self.rule}/{self.step} {self.subject}"
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", _("Menunggu BPBJ")
+    RESOLVED = "resolved", _("Selesai")
+
+
+class LatePaymentComplaint(models.Model):
+    """A vendor's complaint that an order is paid late; it waits in BPBJ's queue."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="complaints")
+    vendor = models.ForeignKey("catalog.Vendor", on_delete=models.PROTECT, related_name="complaints")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("keluhan"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
+    )
+    resolution = models.TextField(_("tindak lanjut BPBJ"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("diselesaikan"), null=True, blank=True)
+    created_at = models.DateTimeField(_("diajukan"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("keluhan keterlambatan pembayaran")
+        verbose_name_plural = _("keluhan keterlambatan pembayaran")
+        constraints = [
+            # One open complaint per order: filing twice adds nothing to BPBJ's queue.
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status="open"), name="complaint_one_open_per_order"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="complaint_status_created_idx")]
+
+    def __str__(self):
+        return f"{self.order}: {self.get_status_display()}"

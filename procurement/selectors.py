@@ -6,11 +6,14 @@ from collections import OrderedDict
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from catalog.models import Vendor
 
 from .models import (
     CartItem,
+    ComplaintStatus,
+    LatePaymentComplaint,
     NegotiationOffer,
     NegotiationOfferLine,
     Notification,
@@ -65,8 +68,48 @@ def order_detail(user, pk: int) -> Order:
             "receipts", queryset=Receipt.objects.select_related("received_by").prefetch_related("lines")
         ),
         "payments",
+        "complaints",
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def payment_record(order: Order, *, cal=None) -> dict | None:
+    """A paid order's payment clock, read from its prefetched receipts and payments:
+    calendar days from the last BAST to the transfer and whether it met the deadline."""
+    from django.conf import settings
+
+    from .workdays import calendar
+
+    receipts = list(order.receipts.all())
+    payments = list(order.payments.all())
+    if not payments:
+        return None
+    bast = max((r.received_on for r in receipts), default=None) or (
+        order.received_at and timezone.localdate(order.received_at)
+    )
+    if not bast:
+        return None
+    paid = max(p.paid_on for p in payments)
+    due = (cal or calendar()).add_working_days(bast, settings.DEADLINE_PAYMENT_DAYS)
+    return {
+        "bast": bast,
+        "paid": paid,
+        "days": max((paid - bast).days, 0),
+        "due": due,
+        "on_time": paid <= due,
+    }
+
+
+def complaint_rows(*, status: str = ComplaintStatus.OPEN) -> QuerySet[LatePaymentComplaint]:
+    """BPBJ's complaint queue (one query per page): open ones oldest first, answered newest first."""
+    qs = LatePaymentComplaint.objects.filter(status=status).select_related(
+        "order", "order__opd", "vendor", "filed_by", "resolved_by"
+    )
+    return (
+        qs.order_by("created_at", "id")
+        if status == ComplaintStatus.OPEN
+        else qs.order_by("-resolved_at", "-id")
+    )
 
 
 def vendor_inbox_counts(vendor) -> dict[str, int]:

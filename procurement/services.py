@@ -38,6 +38,8 @@ from .models import (
     OPD,
     OPEN_STATUSES,
     CartItem,
+    ComplaintStatus,
+    LatePaymentComplaint,
     NegotiationOffer,
     NegotiationOfferLine,
     Notification,
@@ -117,6 +119,8 @@ class ActorRole:
     APPROVER = "approver"  # PA/KPA of the order's OPD
     TREASURER = "treasurer"  # bendahara of the order's OPD
     VENDOR = "vendor"  # the order's vendor
+    # The scheduled deadline rules (procurement.deadlines): no user; never returned by role_of.
+    SYSTEM = "system"
 
     ALL = (BUYER, APPROVER, TREASURER, VENDOR)
     LABELS = {
@@ -124,6 +128,7 @@ class ActorRole:
         APPROVER: gettext_lazy("PA/KPA"),
         TREASURER: gettext_lazy("Bendahara"),
         VENDOR: gettext_lazy("Penyedia"),
+        SYSTEM: gettext_lazy("Sistem (aturan tenggat)"),
     }
 
 
@@ -140,15 +145,17 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.SENT, S.NEGOTIATING): frozenset({R.BUYER}),
     (S.SENT, S.ACCEPTED): frozenset({R.VENDOR}),
     (S.SENT, S.REJECTED): frozenset({R.VENDOR}),
-    (S.SENT, S.CANCELLED): frozenset({R.BUYER, R.VENDOR}),
+    # The system cancels an order the vendor leaves unanswered (deadline rule "vendor_answer").
+    (S.SENT, S.CANCELLED): frozenset({R.BUYER, R.VENDOR, R.SYSTEM}),
     # A counter-offer or a new proposal keeps the order in negotiation.
     (S.NEGOTIATING, S.NEGOTIATING): frozenset({R.BUYER, R.VENDOR}),
     # An accepted or declined offer ends the negotiation; the vendor then accepts or rejects.
-    (S.NEGOTIATING, S.SENT): frozenset({R.BUYER, R.VENDOR}),
+    # The system closes a negotiation turn left unanswered (rule "negotiation_turn").
+    (S.NEGOTIATING, S.SENT): frozenset({R.BUYER, R.VENDOR, R.SYSTEM}),
     # … unless the accepted total crosses the OPD's approval threshold: then the PA/KPA decides first.
     (S.NEGOTIATING, S.PENDING_APPROVAL): frozenset({R.BUYER, R.VENDOR}),
     (S.NEGOTIATING, S.REJECTED): frozenset({R.VENDOR}),
-    (S.NEGOTIATING, S.CANCELLED): frozenset({R.BUYER, R.VENDOR}),
+    (S.NEGOTIATING, S.CANCELLED): frozenset({R.BUYER, R.VENDOR, R.SYSTEM}),
     (S.ACCEPTED, S.SHIPPED): frozenset({R.VENDOR}),
     (S.ACCEPTED, S.CANCELLED): frozenset({R.BUYER, R.VENDOR}),
     (S.SHIPPED, S.PARTIALLY_RECEIVED): frozenset({R.BUYER}),
@@ -187,9 +194,12 @@ def can_transition(order: Order, to: str, role: str | None) -> bool:
     return role in TRANSITIONS.get((order.status, to), ())
 
 
-def ensure_transition(order: Order, to: str, *, by) -> str:
-    """Return the actor's role, or raise TransitionError saying why the move is refused."""
-    role = role_of(by, order)
+def ensure_transition(order: Order, to: str, *, by, role: str | None = None) -> str:
+    """Return the actor's role, or raise TransitionError saying why the move is refused.
+
+    ``role`` is given only by the deadline rules (``ActorRole.SYSTEM``, ``by`` None).
+    """
+    role = role or role_of(by, order)
     allowed = TRANSITIONS.get((order.status, to))
     if allowed is None:
         raise TransitionError(
@@ -304,7 +314,7 @@ def _release_stock(lines: list[OrderLine]) -> None:
 
 
 def record_event(
-    order: Order, *, by, role: str, from_status: str, to_status: str, note: str = ""
+    order: Order, *, by, role: str, from_status: str, to_status: str, note: str = "", rule: str = ""
 ) -> OrderEvent:
     return OrderEvent.objects.create(
         order=order,
@@ -313,6 +323,7 @@ def record_event(
         from_status=from_status,
         to_status=to_status,
         note=note,
+        rule=rule,
     )
 
 
@@ -325,17 +336,30 @@ def _vendor_users(order: Order) -> list[User]:
     return [order.vendor.user]
 
 
+def _bpbj_users() -> list[User]:
+    """BPBJ catalogue managers and admins: escalations and complaints go to them."""
+    from accounts.models import Role
+
+    return list(User.objects.filter(is_active=True, role__in=(Role.CATALOG_MANAGER, Role.ADMIN)))
+
+
 def notify(order: Order, users, message: str) -> None:
     """After commit: an in-app notification and an e-mail to each user (each at most once)."""
+    notify_users(users, f"{order.number}: {message}", url=order.get_absolute_url(), order=order)
+
+
+def notify_users(users, message: str, *, url: str = "", order: Order | None = None) -> None:
+    """After commit: an in-app notification and an e-mail to each user, about an order or not
+    (an expiring certificate has no order)."""
     recipients = {u.pk: u for u in users if u is not None}
     if not recipients:
         return
-    url = order.get_absolute_url()
-    text = f"{order.number}: {message}"[:255]
+    text = str(message)[:255]
+    order_id = order.pk if order is not None else None
 
     def deliver():
         Notification.objects.bulk_create(
-            [Notification(user_id=pk, order_id=order.pk, message=text, url=url) for pk in recipients]
+            [Notification(user_id=pk, order_id=order_id, message=text, url=url) for pk in recipients]
         )
         emails = [u.email for u in recipients.values() if u.email]
         if emails:
@@ -348,7 +372,7 @@ def notify(order: Order, users, message: str) -> None:
                     fail_silently=False,
                 )
             except Exception:  # a mail outage must never undo or break a committed step
-                log.exception("notification e-mail failed for order %s", order.pk)
+                log.exception("notification e-mail failed (order %s)", order_id)
 
     transaction.on_commit(deliver)
 
@@ -358,11 +382,13 @@ def _lock(order: Order) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("vendor", "opd").get(pk=order.pk)
 
 
-def _set_status(order: Order, to: str, *, by, role: str, note: str = "", fields=()) -> Order:
+def _set_status(order: Order, to: str, *, by, role: str, note: str = "", fields=(), rule: str = "") -> Order:
     from_status = order.status
     order.status = to
-    order.save(update_fields=["status", "updated_at", *fields])
-    record_event(order, by=by, role=role, from_status=from_status, to_status=to, note=note)
+    # Every step restarts the clock of the status it leads to (a counter-offer restarts the turn).
+    order.status_changed_at = timezone.now()
+    order.save(update_fields=["status", "updated_at", "status_changed_at", *fields])
+    record_event(order, by=by, role=role, from_status=from_status, to_status=to, note=note, rule=rule)
     return order
 
 
@@ -1189,8 +1215,8 @@ def reject_order(*, order: Order, by, reason: str) -> Order:
     return order
 
 
-def _cancel(order: Order, *, by, reason: str) -> Order:
-    role = ensure_transition(order, S.CANCELLED, by=by)
+def _cancel(order: Order, *, by, reason: str, role: str | None = None, rule: str = "") -> Order:
+    role = ensure_transition(order, S.CANCELLED, by=by, role=role)
     reason = _clean_reason(reason)
     if order.status == S.ACCEPTED:
         _release_stock(list(order.lines.all()))
@@ -1198,10 +1224,14 @@ def _cancel(order: Order, *, by, reason: str) -> Order:
         _release_pagu(order.rup_package_id, order.total)
     order.reason = reason
     order.cancelled_at = timezone.now()
-    _set_status(order, S.CANCELLED, by=by, role=role, note=reason, fields=["reason", "cancelled_at"])
+    _set_status(
+        order, S.CANCELLED, by=by, role=role, note=reason, fields=["reason", "cancelled_at"], rule=rule
+    )
     other = [order.buyer] if role == R.VENDOR else _vendor_users(order) if order.sent_at else []
     if role == R.APPROVER:
         other = [*other, order.buyer]
+    if role == R.SYSTEM:  # nobody acted: both sides must hear why
+        other = [*_vendor_users(order), order.buyer]
     notify(order, other, _("dibatalkan: %(r)s") % {"r": reason})
     return order
 
@@ -1382,6 +1412,13 @@ def record_payment(*, order: Order, by, paid_on: date, reference: str) -> Paymen
         [*_vendor_users(order), order.buyer],
         _("pembayaran %(a)s dicatat.") % {"a": format_rupiah(order.total)},
     )
+    # The payment answers any open late-payment complaint: it leaves BPBJ's queue.
+    LatePaymentComplaint.objects.filter(order=order, status=ComplaintStatus.OPEN).update(
+        status=ComplaintStatus.RESOLVED,
+        resolved_at=timezone.now(),
+        resolution=_("Dibayar %(d)s (ref. %(ref)s).")
+        % {"d": paid_on.strftime("%d-%m-%Y"), "ref": payment.reference},
+    )
     return payment
 
 
@@ -1421,6 +1458,146 @@ def rate_vendor(*, order: Order, by, score, comment: str = "") -> VendorRating:
     )
     notify(order, _vendor_users(order), _("OPD memberi nilai %(s)s.") % {"s": score})
     return rating
+
+
+# --------------------------------------------------------------------------------------
+# Steps taken by the deadline rules (procurement.deadlines decides when; these decide how)
+# --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def system_cancel(*, order: Order, rule: str, reason: str) -> Order | None:
+    """The system cancels an order left unanswered past its deadline (None if it moved meanwhile).
+
+    ``reason`` says which deadline passed; both sides are told.
+    """
+    order = _lock(order)
+    if not can_transition(order, S.CANCELLED, R.SYSTEM):
+        return None
+    return _cancel(order, by=None, reason=reason, role=R.SYSTEM, rule=rule)
+
+
+@transaction.atomic
+def system_close_negotiation(*, order: Order, rule: str, reason: str) -> Order | None:
+    """A negotiation turn left unanswered: back to the last agreed terms, or cancelled without any.
+
+    Terms were agreed when an earlier offer was accepted (its prices are already on the
+    order lines); the order then waits for the vendor's answer again, on a new clock.
+    """
+    order = _lock(order)
+    if order.status != S.NEGOTIATING:
+        return None
+    agreed = order.offers.filter(action=NegotiationOffer.Action.ACCEPT).exists()
+    if not agreed:
+        return _cancel(
+            order,
+            by=None,
+            reason=reason + " " + _("Belum ada kesepakatan harga; pesanan dibatalkan."),
+            role=R.SYSTEM,
+            rule=rule,
+        )
+    ensure_transition(order, S.SENT, by=None, role=R.SYSTEM)
+    _set_status(
+        order,
+        S.SENT,
+        by=None,
+        role=R.SYSTEM,
+        rule=rule,
+        note=reason
+        + " "
+        + _("Negosiasi ditutup pada harga yang terakhir disepakati (total %(t)s).")
+        % {"t": format_rupiah(order.total)},
+    )
+    notify(
+        order,
+        [*_vendor_users(order), order.buyer],
+        _("negosiasi ditutup otomatis pada harga yang terakhir disepakati: %(r)s") % {"r": reason},
+    )
+    return order
+
+
+def system_note(order: Order, *, rule: str, note: str, fields=()) -> None:
+    """An automatic step that keeps the status (a reminder, a late mark, an escalation): audit it.
+
+    Call inside the caller's transaction, with the order locked.
+    """
+    if fields:
+        order.save(update_fields=[*fields, "updated_at"])
+    record_event(
+        order, by=None, role=R.SYSTEM, from_status=order.status, to_status=order.status, note=note, rule=rule
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Late-payment complaints (vendor files, BPBJ answers)
+# --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def file_late_payment_complaint(*, order: Order, by, note: str) -> LatePaymentComplaint:
+    """The vendor complains that a received order is not paid by its deadline; BPBJ is told."""
+    from .deadlines import payment_clock
+
+    order = _lock(order)
+    if role_of(by, order) != R.VENDOR:
+        raise TransitionError(_("Hanya penyedia pesanan ini yang dapat mengajukan keluhan pembayaran."))
+    if order.status != S.RECEIVED:
+        raise TransitionError(
+            _("Keluhan keterlambatan hanya untuk pesanan yang sudah diterima dan belum dibayar.")
+        )
+    clock = payment_clock(order)
+    if clock is None or not clock.overdue:
+        raise TransitionError(
+            _("Tenggat pembayaran belum lewat (batas %(d)s); keluhan dapat diajukan setelahnya.")
+            % {"d": clock.due.strftime("%d-%m-%Y") if clock else "-"}
+        )
+    note = (note or "").strip()[:2000]
+    if not note:
+        raise TransitionError(_("Tuliskan keluhan Anda."))
+    if LatePaymentComplaint.objects.filter(order=order, status=ComplaintStatus.OPEN).exists():
+        raise TransitionError(_("Keluhan untuk pesanan ini sudah diajukan dan sedang ditangani BPBJ."))
+    complaint = LatePaymentComplaint.objects.create(
+        order=order, vendor_id=order.vendor_id, filed_by=by, note=note
+    )
+    record_event(
+        order,
+        by=by,
+        role=R.VENDOR,
+        from_status=order.status,
+        to_status=order.status,
+        note=_("Keluhan keterlambatan pembayaran: %(n)s") % {"n": note},
+    )
+    notify(
+        order,
+        [*_bpbj_users(), *_opd_users(order, OPDMember.Position.TREASURER, OPDMember.Position.PA)],
+        _("penyedia mengeluhkan keterlambatan pembayaran."),
+    )
+    return complaint
+
+
+@transaction.atomic
+def resolve_complaint(*, complaint: LatePaymentComplaint, by, resolution: str) -> LatePaymentComplaint:
+    """BPBJ records what it did about a complaint; the vendor is told."""
+    if not getattr(by, "is_bpbj", False):
+        raise ProcurementError(_("Hanya BPBJ yang dapat menindaklanjuti keluhan."))
+    complaint = LatePaymentComplaint.objects.select_for_update().select_related("order").get(pk=complaint.pk)
+    if complaint.status != ComplaintStatus.OPEN:
+        raise ProcurementError(_("Keluhan ini sudah ditindaklanjuti."))
+    resolution = (resolution or "").strip()[:2000]
+    if not resolution:
+        raise ProcurementError(_("Tuliskan tindak lanjut BPBJ."))
+    complaint.status = ComplaintStatus.RESOLVED
+    complaint.resolution = resolution
+    complaint.resolved_by = by
+    complaint.resolved_at = timezone.now()
+    complaint.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
+    order = complaint.order
+    notify(
+        order,
+        [*_vendor_users(order), *_opd_users(order, OPDMember.Position.TREASURER)],
+        _("BPBJ menindaklanjuti keluhan pembayaran: %(r)s") % {"r": resolution},
+    )
+    return complaint
 
 
 # --------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
     path("pesanan/<int:pk>/bast/<int:receipt_pk>/", views.receipt_print, name="receipt_print"),
     path("kotak-masuk/", views.vendor_inbox, name="vendor_inbox"),
     path("notifikasi/", views.notifications, name="notifications"),
+    path("keluhan-pembayaran/", views.complaint_queue, name="complaint_queue"),
     path("rup/", views.rup_list, name="rup_list"),
     path("rup/impor/", views.rup_import, name="rup_import"),
 ]

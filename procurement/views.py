@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import bpbj_required, buyer_required, vendor_required
 from ecatalog.params import parse_id, safe_next_url
 
-from . import price_reference, selectors, services
+from . import deadlines, price_reference, selectors, services
 from .filters import OrderFilter
 from .forms import (
     ApprovalForm,
@@ -30,7 +30,14 @@ from .forms import (
     RUPImportForm,
     ShipForm,
 )
-from .models import NegotiationOffer, Notification, OrderStatus, RUPPackage
+from .models import (
+    ComplaintStatus,
+    LatePaymentComplaint,
+    NegotiationOffer,
+    Notification,
+    OrderStatus,
+    RUPPackage,
+)
 from .rup_import import COLUMNS, RUPImportError, import_rup_packages
 from .services import ActorRole, ProcurementError
 
@@ -258,6 +265,16 @@ def order_detail(request, pk: int):
     if offers or {"propose", "counter"} & actions:
         # Where prices are negotiated: the category median and recent agreed prices per line.
         price_reference.for_order(order, lines, offers)
+    cal = deadlines.calendar()
+    clock = deadlines.order_clock(order, cal=cal)
+    complaints = list(order.complaints.all())
+    can_complain = (
+        role == ActorRole.VENDOR
+        and clock is not None
+        and clock.rule == deadlines.PAYMENT_DUE
+        and clock.overdue
+        and not any(c.status == ComplaintStatus.OPEN for c in complaints)
+    )
     return render(
         request,
         "procurement/order_detail.html",
@@ -275,6 +292,11 @@ def order_detail(request, pk: int):
             "role": role,
             "role_label": ActorRole.LABELS.get(role, ""),
             "rounds_left": services.rounds_left(order),
+            "clock": clock,
+            "payment": selectors.payment_record(order, cal=cal),
+            "complaints": complaints,
+            "can_complain": can_complain,
+            "rule_labels": deadlines.RULE_LABELS,
         },
     )
 
@@ -369,6 +391,9 @@ def _run_action(request, order, action):
     if action == "complete":
         services.complete_order(order=order, by=user)
         return _("Pesanan selesai.")
+    if action == "complain":
+        services.file_late_payment_complaint(order=order, by=user, note=post.get("note", ""))
+        return _("Keluhan keterlambatan pembayaran dikirim ke BPBJ.")
     if action == "rate":
         form = RatingForm(post)
         if not form.is_valid():
@@ -396,6 +421,7 @@ ACTIONS = {
     "pay",
     "complete",
     "rate",
+    "complain",
 }
 
 
@@ -514,4 +540,38 @@ def rup_import(request):
             return redirect("procurement:rup_list")
     return render(
         request, "procurement/rup_import.html", {"form": form, "errors": errors, "columns": COLUMNS}
+    )
+
+
+# --------------------------------------------------------------------------- late-payment complaints
+
+
+@bpbj_required
+def complaint_queue(request):
+    """BPBJ's queue of late-payment complaints: open ones oldest first, with their age."""
+    if request.method == "POST":
+        complaint = get_object_or_404(LatePaymentComplaint, pk=parse_id(request.POST.get("complaint")) or 0)
+        try:
+            services.resolve_complaint(
+                complaint=complaint, by=request.user, resolution=request.POST.get("resolution", "")
+            )
+        except ProcurementError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Tindak lanjut dicatat; penyedia diberi tahu."))
+        return redirect("procurement:complaint_queue")
+    show = request.GET.get("status", ComplaintStatus.OPEN)
+    if show not in ComplaintStatus.values:
+        show = ComplaintStatus.OPEN
+    qs = selectors.complaint_rows(status=show)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "procurement/complaint_queue.html",
+        {
+            "page_obj": page,
+            "complaints": list(page.object_list),
+            "show": show,
+            "statuses": ComplaintStatus.choices,
+        },
     )

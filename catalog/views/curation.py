@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -171,6 +172,13 @@ def vendor_review(request, pk):
                         _("Penyedia ditolak.") if action == "reject" else _("Penyedia ditangguhkan."),
                     )
                     return redirect("catalog:vendor_review", pk=vendor.pk)
+            elif action == "verify_document":
+                document = get_object_or_404(
+                    vendor.documents.all(), pk=parse_id(request.POST.get("document")) or 0
+                )
+                services.verify_document(document=document, by=request.user)
+                messages.success(request, _("Dokumen diverifikasi."))
+                return redirect("catalog:vendor_review", pk=vendor.pk)
             elif action == "reinstate":
                 services.reinstate_vendor(vendor=vendor, by=request.user)
                 messages.success(request, _("Penyedia dipulihkan."))
@@ -193,6 +201,7 @@ def vendor_review(request, pk):
         "can_suspend": vendor.status == VendorStatus.VERIFIED,
         "can_reinstate": vendor.status == VendorStatus.SUSPENDED,
         "pending_change": services.pending_change_request(vendor),
+        "today": timezone.localdate(),
     }
     return render(
         request,

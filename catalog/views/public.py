@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 
 from ecatalog.params import parse_id, safe_next_url
 
+from ..certificates import badges_for_vendors
 from ..filters import ProductFilter, Sort
-from ..models import BusinessScale, Product, Vendor
+from ..models import BusinessScale, Product, Vendor, VendorDocument
 from ..money import format_rupiah
 from ..page_cache import cached_fragment, render_fragment
 from ..pagination import CappedPaginator
@@ -99,6 +100,11 @@ def _active_filter_chips(request: HttpRequest, filterset: ProductFilter) -> list
         chips.append({"label": scale_labels.get(value, value), "url": without("skala", value)})
     if data.get("tkdn_min") is not None:
         chips.append({"label": _("TKDN ≥ %(t)s%%") % {"t": data["tkdn_min"]}, "url": without("tkdn_min")})
+    if data.get("sertifikat"):
+        labels = dict(VendorDocument.Kind.choices)
+        chips.append(
+            {"label": labels.get(data["sertifikat"], data["sertifikat"]), "url": without("sertifikat")}
+        )
     if data.get("stok"):
         chips.append({"label": _("Stok cukup"), "url": without("stok")})
     return chips
@@ -116,6 +122,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
         filterset.form.label_suffix = ""
         products = filterset.qs
         page_obj = CappedPaginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+        _attach_certificate_badges(page_obj.object_list)
         # Hidden inputs that keep the current filters when only the sort changes.
         keep_params = [(key, value) for key, value in request.GET.lists() if key not in ("urut", "page")]
         search_text = filterset.search_text
@@ -147,6 +154,14 @@ def product_list(request: HttpRequest) -> HttpResponse:
     fragment = cached_fragment("list", _query_params(request), build)
     page = {"title": fragment["title"], "body": mark_safe(fragment["body"])}
     return render(request, "catalog/public/product_list.html", {"page": page})
+
+
+def _attach_certificate_badges(products) -> None:
+    """Each product gets its vendor's verified, valid certificates (one query for the page)."""
+    products = list(products)
+    badges = badges_for_vendors({p.vendor_id for p in products}) if products else {}
+    for product in products:
+        product.certificate_badges = badges.get(product.vendor_id, [])
 
 
 def _query_params(request: HttpRequest) -> list[tuple[str, tuple[str, ...]]]:
@@ -185,6 +200,7 @@ def product_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             product = public_product_detail(pk)
         except Product.DoesNotExist:
             return {"missing": True}
+        _attach_certificate_badges([product])
         context = {
             "product": product,
             "vendor": product.vendor,

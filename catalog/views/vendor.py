@@ -4,6 +4,8 @@ Thin views: parse the request, call a service, render. Every object is loaded
 through the logged-in vendor's own queryset, so another vendor's id is a 404.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -13,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -85,6 +88,9 @@ def home(request):
     vendor = request.user.vendor_profile
     counts = dict(Product.objects.owned_by(vendor).values_list("status").annotate(n=Count("id")).order_by())
     status_counts = [(value, label, counts.get(value, 0)) for value, label in ProductStatus.choices]
+    from procurement import worklist
+
+    today = timezone.localdate()
     context = {
         "vendor": vendor,
         "status_counts": status_counts,
@@ -92,6 +98,10 @@ def home(request):
         "documents": list(vendor.documents.all()),
         "events": list(vendor.events.select_related("actor")[:5]),
         **_change_request_context(vendor),
+        # What waits for the vendor now: orders to answer, to ship, payments due.
+        "sections": worklist.vendor_sections(vendor, today=today) if vendor.is_verified else [],
+        "today": today,
+        "soon": today + timedelta(days=max(settings.CERTIFICATE_REMINDER_DAYS, default=30)),
     }
     return render(request, "catalog/vendor/home.html", context)
 

@@ -35,6 +35,14 @@ def status_label(status):
         return status
 
 
+@register.filter
+def rule_label(rule):
+    """The name of a deadline rule (procurement.deadlines.RULE_LABELS)."""
+    from ..deadlines import RULE_LABELS
+
+    return RULE_LABELS.get(rule, rule)
+
+
 @register.inclusion_tag("procurement/_vendor_rating.html")
 def vendor_rating(vendor):
     """{% load procurement_tags %}{% vendor_rating vendor %}: average score of a vendor (one query)."""

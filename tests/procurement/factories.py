@@ -31,10 +31,12 @@ class RUPPackageFactory(factory.django.DjangoModelFactory):
     method = ProcurementMethod.E_PURCHASING
 
 
-def make_order(*, buyer, package, items, status=OrderStatus.SENT, token="") -> Order:
+def make_order(*, buyer, package, items, status=OrderStatus.SENT, token="", **fields) -> Order:
     """An order of ``items`` = [(product, qty)] placed straight in ``status`` with consistent money.
 
     The package's committed/spent follow the status the way the services would have left them.
+    ``fields`` sets other order fields (timestamps such as ``shipped_at``, ``needed_by``); the
+    clock of the status (``status_changed_at``) starts now unless given.
     """
     vendor = items[0][0].vendor
     order = Order(
@@ -49,7 +51,10 @@ def make_order(*, buyer, package, items, status=OrderStatus.SENT, token="") -> O
         delivery_address="Jl. Panglima Sudirman 507, Batu",
         needed_by=timezone.localdate() + timedelta(days=7),
         ppn_rate=services.ppn_rate_for(vendor),
+        status_changed_at=timezone.now(),
     )
+    for name, value in fields.items():
+        setattr(order, name, value)
     lines = [
         OrderLine(
             product=p,

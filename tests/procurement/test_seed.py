@@ -93,3 +93,40 @@ def test_seed_demo_orders_makes_every_status_with_consistent_money():
 
     call_command("seed_demo_orders")  # second run: nothing new
     assert Order.objects.count() == 300
+
+
+def test_seed_demo_deadlines_shows_orders_near_and_past_each_deadline():
+    from catalog.models import Category, Product, VendorDocument
+    from procurement.models import LatePaymentComplaint
+
+    opds = [OPDFactory() for _ in range(2)]
+    pembeli = UserFactory(username="pembeli", role="buyer")
+    OPDMember.objects.create(user=pembeli, opd=opds[0], position=OPDMember.Position.PPK)
+    UserFactory(username="pengelola", role="catalog_manager")
+    food = Category.objects.create(name="Makanan & Minuman", slug="makanan-minuman")
+    snacks = Category.objects.create(name="Keripik", slug="keripik", parent=food)
+    penyedia = VendorFactory(user=UserFactory(username="penyedia"))
+    other = VendorFactory()
+    for i in range(3):
+        ProductFactory(vendor=penyedia, price=Decimal(1500 + 1000 * i), stock=500)
+    held = ProductFactory(vendor=other, category=snacks)
+    call_command("seed_demo_orders", orders=40)
+    call_command("seed_demo_deadlines")
+
+    demo = {o.note.split(": ")[1]: o for o in Order.objects.filter(note__startswith="Demo tenggat")}
+    assert demo["jawab-dekat"].status == OrderStatus.SENT
+    assert demo["jawab-lewat"].status == OrderStatus.CANCELLED
+    assert demo["nego-past"].status == OrderStatus.CANCELLED
+    assert demo["nego-sepakat"].status == OrderStatus.SENT
+    assert demo["ship-past"].shipment_late_at and not demo["ship-near"].shipment_late_at
+    assert demo["bayar-lewat"].payment_overdue_at and not demo["bayar-dekat"].payment_overdue_at
+    for order in demo.values():
+        assert order.events.filter(actor_role="system").exclude(rule="").exists(), order.note
+    assert LatePaymentComplaint.objects.filter(order=demo["bayar-lewat"], status="open").exists()
+    assert VendorDocument.objects.filter(vendor=penyedia, valid_until__isnull=False).count() == 2
+    held.refresh_from_db()
+    assert held.held_for_document == "pirt" and not Product.objects.public().filter(pk=held.pk).exists()
+    check_invariants()
+
+    call_command("seed_demo_deadlines")  # second run: nothing new
+    assert Order.objects.filter(note__startswith="Demo tenggat").count() == len(demo)
