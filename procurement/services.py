@@ -18,7 +18,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -30,6 +29,7 @@ from catalog.models import Product
 from catalog.money import format_rupiah, to_rupiah
 from catalog.page_cache import bump_catalog_version
 from ecatalog.params import parse_id
+from outbox import services as outbox
 
 from .models import (
     OPD,
@@ -296,31 +296,12 @@ def _vendor_users(order: Order) -> list[User]:
 
 
 def notify(order: Order, users, message: str) -> None:
-    """After commit: an in-app notification and an e-mail to each user (each at most once)."""
-    recipients = {u.pk: u for u in users if u is not None}
-    if not recipients:
-        return
-    url = order.get_absolute_url()
-    text = f"{order.number}: {message}"[:255]
+    """An in-app notification and an e-mail to each user (each at most once), via the outbox.
 
-    def deliver():
-        Notification.objects.bulk_create(
-            [Notification(user_id=pk, order_id=order.pk, message=text, url=url) for pk in recipients]
-        )
-        emails = [u.email for u in recipients.values() if u.email]
-        if emails:
-            try:
-                send_mail(
-                    subject=f"[E-Katalog Lokal] {text}"[:150],
-                    message=f"{text}\n\n{url}",
-                    from_email=None,
-                    recipient_list=emails,
-                    fail_silently=False,
-                )
-            except Exception:  # a mail outage must never undo or break a committed step
-                log.exception("notification e-mail failed for order %s", order.pk)
-
-    transaction.on_commit(deliver)
+    Written in the caller's transaction, so they exist exactly when the step commits; a
+    worker delivers them after commit (outbox/services.py).
+    """
+    outbox.notify_users(users, f"{order.number}: {message}", url=order.get_absolute_url(), order=order)
 
 
 def _lock(order: Order) -> Order:
