@@ -38,4 +38,3 @@ class SlowFileBackend(BaseEmailBackend):
             with open(path, "a") as log:
                 log.write(f"sent {to}\n")
         return len(messages)
-

@@ -134,7 +134,10 @@ def test_the_admin_cannot_edit_or_delete_messages(admin_client_bpbj, order, vend
     admin_client_bpbj.post(change, {"body": "diubah", "status": "pending"})
     message.refresh_from_db()
     assert message.body != "diubah"
-    assert admin_client_bpbj.get(reverse("admin:outbox_outboxmessage_delete", args=[message.pk])).status_code == 403
+    assert (
+        admin_client_bpbj.get(reverse("admin:outbox_outboxmessage_delete", args=[message.pk])).status_code
+        == 403
+    )
     assert admin_client_bpbj.get(reverse("admin:outbox_outboxmessage_add")).status_code == 403
 
 

@@ -68,7 +68,9 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(brok
 
     sent = Counter(_lines(mail_log, "sent"))
     assert sent == Counter({u.email: 1 for u in users})  # every address once: none lost, none twice
-    assert Counter(Notification.objects.values_list("user_id", flat=True)) == Counter({u.pk: 1 for u in users})
+    assert Counter(Notification.objects.values_list("user_id", flat=True)) == Counter(
+        {u.pk: 1 for u in users}
+    )
 
 
 def test_messages_written_while_the_broker_is_down_reach_a_real_worker_when_it_is_back(broker, tmp_path):
