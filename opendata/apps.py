@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OpendataConfig(AppConfig):
     name = "opendata"
     verbose_name = _("Data terbuka dan integritas")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

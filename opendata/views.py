@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
-from django.http import Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from accounts.permissions import bpbj_required
 
-from . import ocds
+from . import bulk, ocds
 from .api import BadRequest, api_view, json_response, paginate
 from .models import RedFlagKind, RedFlagSettings
 from .openapi import openapi_spec
+from .ratelimit import rate_limited
 from .redflags import Period, compute_red_flags, hydrate
 
 OCDS_DEFAULT_PAGE_SIZE = 20
 OCDS_MAX_PAGE_SIZE = 100
-BULK_CHUNK_SIZE = 200
 
 
 def _policy_url(request) -> str:
@@ -126,22 +125,32 @@ def record_list(request):
     return response
 
 
-@api_view
+@require_safe
+@rate_limited
 def bulk_download(request, year: int):
-    """Every published record of a fiscal year as JSON Lines, streamed in chunks."""
-    queryset = ocds.published_orders().filter(fiscal_year=year)
-    if not queryset.exists():
-        raise Http404(_("Tidak ada data untuk tahun anggaran ini."))
-    orders = ocds.with_ocds_relations(queryset).order_by("id")
-
-    def lines():
-        for order in orders.iterator(chunk_size=BULK_CHUNK_SIZE):
-            record = ocds.record_for(order)
-            if record is not None:
-                yield json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n"
-
-    response = StreamingHttpResponse(lines(), content_type="application/x-ndjson; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ocds-katalog-lokal-{year}.jsonl"'
+    """Every published record of a fiscal year as JSON Lines: a prebuilt file (opendata/bulk.py)
+    with Content-Length, ETag and Last-Modified, answered 304 when the client has it."""
+    bulk_file = bulk.file_for_download(year)
+    if bulk_file is None:
+        return JsonResponse(
+            {"error": {"status": 404, "message": _("Tidak ada data untuk tahun anggaran ini.")}}, status=404
+        )
+    etag = f'"{bulk_file.etag}"'
+    not_modified = get_conditional_response(
+        request, etag=etag, last_modified=int(bulk_file.built_at.timestamp())
+    )
+    if not_modified is not None:
+        return not_modified
+    response = FileResponse(
+        open(bulk_file.path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        content_type="application/x-ndjson; charset=utf-8",
+        as_attachment=True,
+        filename=bulk_file.filename,
+    )
+    response["Content-Length"] = str(bulk_file.size)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(bulk_file.built_at.timestamp())
+    response["Cache-Control"] = "public, max-age=300"
     return response
 
 
