@@ -261,8 +261,13 @@ LOGGING = {
 # redis://127.0.0.1:6379/2) a worker and beat run next to gunicorn (README, docs/DEPLOY.md).
 # Without it every task runs eagerly in the process that asks for it, so the demo and the
 # test suite need neither Redis nor a worker.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+_BROKER = env("CELERY_BROKER_URL", default="")
+# Eager mode still opens a producer; the in-memory transport keeps it from looking for Redis.
+CELERY_BROKER_URL = _BROKER or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not _BROKER
+if CELERY_TASK_ALWAYS_EAGER:
+    # ... and kombu would warn on every task that the in-memory transport has no host name.
+    LOGGING.setdefault("loggers", {})["kombu.connection"] = {"level": "ERROR"}
 CELERY_TASK_EAGER_PROPAGATES = False
 # Task state lives in the database (outbox rows, import jobs), so results are not stored
 # unless a deployment asks for them.

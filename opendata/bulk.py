@@ -107,6 +107,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
         tmp.write(data)
         tmp.flush()
         os.fsync(tmp.fileno())
+    os.chmod(tmp.name, 0o644)
     os.replace(tmp.name, path)
 
 
@@ -135,6 +136,7 @@ def build(year: int, *, force: bool = False) -> BulkFile | None:
                 records += 1
             tmp.flush()
             os.fsync(tmp.fileno())
+        os.chmod(tmp.name, 0o644)  # public data: readable by nginx or a backup job
         etag = digest.hexdigest()
         final = root() / f"ocds-katalog-lokal-{year}-{etag[:16]}.jsonl"
         os.replace(tmp.name, final)

@@ -197,7 +197,7 @@ def test_messages_kept_while_the_broker_was_down_are_delivered_when_it_is_back(
         with django_capture_on_commit_callbacks(execute=True):
             services.accept_order(order=order, by=vendor.user)
     finally:
-        conf.task_always_eager, conf.broker_url = True, ""
+        conf.task_always_eager, conf.broker_url = True, "memory://"
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
     assert OutboxMessage.objects.filter(status=Status.PENDING).count() == 2

@@ -84,7 +84,7 @@ def test_messages_written_while_the_broker_is_down_reach_a_real_worker_when_it_i
         with transaction.atomic():
             outbox.notify_users(users, "Pesanan EKL-2: BAST dicatat.")
     finally:
-        conf.task_always_eager, conf.broker_url = True, ""
+        conf.task_always_eager, conf.broker_url = True, "memory://"
         app._pool = app.amqp._producer_pool = None
     assert OutboxMessage.objects.filter(status=Status.PENDING).count() == 4  # kept, not lost
 
