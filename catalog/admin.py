@@ -22,6 +22,7 @@ from .models import (
     PriceHistory,
     Product,
     ProductEvent,
+    ProductImportJob,
     ProductPhoto,
     Vendor,
     VendorChangeRequest,
@@ -552,3 +553,15 @@ class ProductEventAdmin(ReadOnlyAdmin):
     search_fields = ["product__name", "note"]
     list_select_related = ["product", "actor"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ProductImportJob)
+class ProductImportJobAdmin(ReadOnlyAdmin):
+    """Vendors' product imports: progress, failures and how often a worker retried them."""
+
+    list_display = ("id", "vendor", "original_name", "status", "processed_rows", "total_rows",
+                    "created_count", "attempts", "created_at", "finished_at")  # fmt: skip
+    list_filter = ("status",)
+    search_fields = ("vendor__business_name", "original_name")
+    list_select_related = ("vendor",)
+    exclude = ("file",)

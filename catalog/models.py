@@ -626,3 +626,67 @@ class ProductEvent(models.Model):
 
     def __str__(self):
         return f"{self.product}: {self.from_status or '-'} → {self.to_status}"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("menunggu")
+    RUNNING = "running", _("sedang diproses")
+    DONE = "done", _("selesai")
+    FAILED = "failed", _("gagal")
+
+
+class ProductImportJob(models.Model):
+    """One uploaded product file, imported by a worker in batches (catalog/services.py).
+
+    Each batch of created products commits together with the job's counters, so the
+    progress the vendor sees is exactly what exists, and a job resumed after a worker died
+    continues after the last committed batch (no row imported twice).
+    """
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept in private storage only until the job finishes.
+    file = models.FileField(storage=private_storage, upload_to="imports/%Y/%m/", blank=True)
+    original_name = models.CharField(_("nama berkas"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    # Rows handled so far: invalid rows (known after reading the file) plus valid rows imported.
+    processed_rows = models.PositiveIntegerField(_("baris diproses"), default=0)
+    # Valid rows handled so far (where a resumed job continues).
+    valid_done = models.PositiveIntegerField(default=0, editable=False)
+    created_count = models.PositiveIntegerField(_("produk dibuat"), default=0)
+    errors = models.JSONField(_("baris bermasalah"), default=list, blank=True)  # [[line, message], …]
+    message = models.TextField(_("pesan"), blank=True)  # why the whole file failed
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("impor produk")
+        verbose_name_plural = _("impor produk")
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="import_job_status_idx")]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("catalog:product_import_job", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportJobStatus.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

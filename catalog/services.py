@@ -46,15 +46,18 @@ Rules decided here (documented for the vendor pages too):
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -65,10 +68,12 @@ from accounts.models import Role
 from .images import process_document, process_photo
 from .models import (
     REVIEWED_VENDOR_FIELDS,
+    ImportJobStatus,
     PhotoStatus,
     PriceHistory,
     Product,
     ProductEvent,
+    ProductImportJob,
     ProductPhoto,
     ProductStatus,
     Vendor,
@@ -379,31 +384,15 @@ def _describe(change_request: VendorChangeRequest) -> str:
 
 
 def _notify_vendor(vendor: Vendor, message: str, *, body: str = "", emails: Iterable[str] = ()) -> None:
-    """After commit: an in-app notification to the vendor's account and an e-mail to ``emails``."""
-    # Imported here: procurement's models depend on catalog's, not the other way round.
-    from procurement.models import Notification
+    """An in-app notification to the vendor's account and an e-mail to ``emails``, written to the
+    outbox in the caller's transaction (delivered by a worker after commit)."""
+    from outbox import services as outbox
 
-    user_id = vendor.user_id
     text = message[:255]
     url = reverse("catalog:vendor_profile_edit")
-    recipients = sorted(set(emails))
-    body = body or text
-
-    def deliver():
-        Notification.objects.create(user_id=user_id, message=text, url=url)
-        if recipients:
-            try:
-                send_mail(
-                    subject=f"[E-Katalog Lokal] {text}"[:150],
-                    message=body,
-                    from_email=None,
-                    recipient_list=recipients,
-                    fail_silently=False,
-                )
-            except Exception:  # a mail outage must never undo or break a committed step
-                log.exception("change-request e-mail failed for vendor %s", vendor.pk)
-
-    transaction.on_commit(deliver)
+    outbox.queue_in_app(user=vendor.user, message=text, url=url)
+    for address in sorted(set(emails)):
+        outbox.queue_email(to=address, subject=f"{outbox.SUBJECT_PREFIX}{text}"[:150], body=body or text)
 
 
 def _bank_warning() -> str:
@@ -1030,16 +1019,173 @@ def import_products(*, vendor: Vendor, upload, by: AbstractBaseUser) -> ImportOu
         raise CatalogError(exc.message) from None
     outcome = ImportOutcome(errors=list(parsed.errors), total_rows=parsed.total_rows)
     with transaction.atomic():
-        for row in parsed.rows:
-            try:
-                with transaction.atomic():
-                    outcome.created.append(create_product(vendor=vendor, data=row.data, by=by))
-            except ValidationError as exc:
-                outcome.errors.append((row.line, _validation_message(exc)))
-            except CatalogError as exc:
-                outcome.errors.append((row.line, exc.message))
+        created, errors = _create_import_rows(vendor, parsed.rows, by=by)
+    outcome.created = created
+    outcome.errors.extend(errors)
     outcome.errors.sort()
     return outcome
+
+
+def _create_import_rows(vendor: Vendor, rows, *, by) -> tuple[list[Product], list[tuple[int, str]]]:
+    """Create one draft per parsed row, each in its own savepoint (a row is never half-created)."""
+    created, errors = [], []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                created.append(create_product(vendor=vendor, data=row.data, by=by))
+        except ValidationError as exc:
+            errors.append((row.line, _validation_message(exc)))
+        except CatalogError as exc:
+            errors.append((row.line, exc.message))
+    return created, errors
+
+
+# --- the same import, by a worker, with progress ------------------------------------------------
+
+IMPORT_BATCH_SIZE = 50
+# A running job whose worker has not reported for this long is taken over (the worker died).
+IMPORT_LEASE = timedelta(minutes=2)
+IMPORT_MAX_ATTEMPTS = 3
+
+
+def start_product_import(*, vendor: Vendor, upload, by: AbstractBaseUser) -> ProductImportJob:
+    """Keep the uploaded file and queue its import; the page then shows the job's progress.
+
+    Only what is cheap is checked here (verified vendor, format by name, size); the rows
+    are read and validated by the worker, and their problems are shown on the job page.
+    """
+    from ecatalog.celery import enqueue
+
+    from .importers import MAX_IMPORT_BYTES
+    from .tasks import run_product_import
+
+    _require_verified(vendor, _("Impor produk hanya untuk penyedia yang sudah diverifikasi."))
+    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200]
+    if not name.lower().endswith((".csv", ".xlsx")):
+        raise CatalogError(_("Format berkas harus .csv atau .xlsx."))
+    if upload.size is None or upload.size > MAX_IMPORT_BYTES:
+        raise CatalogError(
+            _("Berkas terlalu besar (maksimal %(mb)s MB).") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)}
+        )
+    if upload.size == 0:
+        raise CatalogError(_("Berkas kosong."))
+    with transaction.atomic():
+        job = ProductImportJob(vendor=vendor, created_by=by, original_name=name)
+        extension = name.rsplit(".", 1)[-1].lower()
+        job.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+        job.save()
+        transaction.on_commit(lambda: enqueue(run_product_import, job.pk))
+    return job
+
+
+def _claim_import_job(job_id: int) -> ProductImportJob | None:
+    """Take a queued job, or a running one whose worker stopped reporting; None if not ours."""
+    now = timezone.now()
+    claimable = Q(status=ImportJobStatus.QUEUED) | Q(
+        status=ImportJobStatus.RUNNING, heartbeat_at__lt=now - IMPORT_LEASE
+    )
+    claimed = ProductImportJob.objects.filter(claimable, pk=job_id).update(
+        status=ImportJobStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        heartbeat_at=now,
+        started_at=Coalesce("started_at", Value(now)),
+    )
+    return ProductImportJob.objects.select_related("vendor", "created_by").get(pk=job_id) if claimed else None
+
+
+def _finish_import_job(job: ProductImportJob, *, status: str, message: str = "") -> None:
+    with transaction.atomic():
+        fields = {"status": status, "finished_at": timezone.now(), "message": message, "file": ""}
+        if status == ImportJobStatus.DONE:
+            fields["processed_rows"] = F("total_rows")
+        ProductImportJob.objects.filter(pk=job.pk).update(**fields)
+        name = job.file.name
+        if name:
+            transaction.on_commit(lambda: job.file.storage.delete(name))
+
+
+def run_product_import(job_id: int) -> ProductImportJob | None:
+    """Import a queued job's file in batches; each batch commits with the job's progress.
+
+    Safe to run twice or after a crash: the claim lets one runner at a time in, and a
+    resumed job skips the valid rows already committed (``valid_done``).
+    """
+    from .importers import ImportFileError, parse_product_file
+
+    job = _claim_import_job(job_id)
+    if job is None:
+        return None
+    if job.attempts > IMPORT_MAX_ATTEMPTS:
+        _finish_import_job(
+            job,
+            status=ImportJobStatus.FAILED,
+            message=_(
+                "Impor terhenti berulang kali. Unggah ulang berkasnya; baris yang sudah masuk tetap ada."
+            ),
+        )
+        return job
+    try:
+        with job.file.open("rb") as handle:
+            parsed = parse_product_file(_NamedFile(handle, job.original_name))
+    except ImportFileError as exc:
+        _finish_import_job(job, status=ImportJobStatus.FAILED, message=exc.message)
+        return job
+    except FileNotFoundError:
+        _finish_import_job(job, status=ImportJobStatus.FAILED, message=_("Berkas unggahan tidak ditemukan."))
+        return job
+    if job.valid_done == 0:
+        ProductImportJob.objects.filter(pk=job.pk).update(
+            total_rows=parsed.total_rows,
+            processed_rows=len(parsed.errors),
+            errors=[list(e) for e in parsed.errors],
+            heartbeat_at=timezone.now(),
+        )
+    remaining = parsed.rows[job.valid_done :]
+    for start in range(0, len(remaining), IMPORT_BATCH_SIZE):
+        batch = remaining[start : start + IMPORT_BATCH_SIZE]
+        with transaction.atomic():
+            current = ProductImportJob.objects.select_for_update().get(pk=job.pk)
+            if current.status != ImportJobStatus.RUNNING or current.attempts != job.attempts:
+                return current  # another runner took over
+            created, errors = _create_import_rows(job.vendor, batch, by=job.created_by)
+            current.valid_done += len(batch)
+            current.processed_rows += len(batch)
+            current.created_count += len(created)
+            current.errors = current.errors + [list(e) for e in errors]
+            current.heartbeat_at = timezone.now()
+            current.save(
+                update_fields=["valid_done", "processed_rows", "created_count", "errors", "heartbeat_at"]
+            )
+    with transaction.atomic():
+        current = ProductImportJob.objects.select_for_update().get(pk=job.pk)
+        current.errors = sorted(current.errors)
+        current.save(update_fields=["errors"])
+        _finish_import_job(current, status=ImportJobStatus.DONE)
+    job.refresh_from_db()
+    return job
+
+
+class _NamedFile:
+    """A stored file handle with the name the vendor uploaded (the reader picks CSV/XLSX by name)."""
+
+    def __init__(self, handle, name: str):
+        self._handle, self.name = handle, name
+        self.size = handle.size if hasattr(handle, "size") else None
+
+    def seek(self, *args):
+        return self._handle.seek(*args)
+
+    def read(self, *args):
+        return self._handle.read(*args)
+
+
+def import_jobs_to_resume():
+    """Jobs whose task was lost (broker down when queued) or whose worker died."""
+    now = timezone.now()
+    return ProductImportJob.objects.filter(
+        Q(status=ImportJobStatus.QUEUED, created_at__lt=now - timedelta(minutes=1))
+        | Q(status=ImportJobStatus.RUNNING, heartbeat_at__lt=now - IMPORT_LEASE)
+    ).values_list("pk", flat=True)
 
 
 def _validation_message(exc: ValidationError) -> str:

@@ -28,6 +28,10 @@ urlpatterns = [
     path("usaha/produk/baru/", vendor.product_create, name="product_create"),
     path("usaha/produk/impor/", vendor.product_import, name="product_import"),
     path("usaha/produk/impor/template.<str:fmt>", vendor.import_template, name="import_template"),
+    path("usaha/produk/impor/<int:pk>/", vendor.product_import_job, name="product_import_job"),
+    path(
+        "usaha/produk/impor/<int:pk>/status.json", vendor.product_import_status, name="product_import_status"
+    ),
     path("usaha/produk/<int:pk>/", vendor.product_edit, name="product_edit"),
     path("usaha/produk/<int:pk>/foto/", vendor.product_photos, name="product_photos"),
     path("usaha/produk/<int:pk>/foto/<int:photo_pk>/hapus/", vendor.photo_delete, name="photo_delete"),

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "procurement",
     "opd_scoring",
     "opendata",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -334,3 +336,73 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Task queue (Celery). With CELERY_BROKER_URL (Redis in production, e.g.
+# redis://127.0.0.1:6379/2) a worker and beat run next to gunicorn (README, docs/DEPLOY.md).
+# Without it every task runs eagerly in the process that asks for it, so the demo and the
+# test suite need neither Redis nor a worker.
+_BROKER = env("CELERY_BROKER_URL", default="")
+# Eager mode still opens a producer; the in-memory transport keeps it from looking for Redis.
+CELERY_BROKER_URL = _BROKER or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not _BROKER
+if CELERY_TASK_ALWAYS_EAGER:
+    # ... and kombu would warn on every task that the in-memory transport has no host name.
+    LOGGING.setdefault("loggers", {})["kombu.connection"] = {"level": "ERROR"}
+CELERY_TASK_EAGER_PROPAGATES = False
+# Task state lives in the database (outbox rows, import jobs), so results are not stored
+# unless a deployment asks for them.
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# A task is acknowledged only when it has finished, and a worker killed mid-task hands it
+# back to the broker; every task is safe to run twice (rows are claimed in the database).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=15 * 60)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Unacknowledged tasks of a dead worker come back after this many seconds; longer than
+    # the longest task (the yearly OCDS file at national size takes minutes).
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+    # An unreachable broker must fail a publish within a second or two, not hang the request.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+if env("CELERY_KEY_PREFIX", default=""):
+    # Separate installations (or test runs) sharing one Redis database.
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = env("CELERY_KEY_PREFIX")
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Periodic work for `celery -A ecatalog beat`. A plain dict: other apps add their entries.
+CELERY_BEAT_SCHEDULE = {
+    # Retries, and anything written while the broker was down.
+    "outbox-deliver-due": {"task": "outbox.tasks.deliver_outbox", "schedule": 60.0},
+    # Import jobs whose worker died (or whose task never reached a worker) are resumed.
+    "catalog-resume-import-jobs": {"task": "catalog.tasks.resume_import_jobs", "schedule": 120.0},
+    # The public dashboard's cached numbers are rebuilt by a worker, not by a visitor.
+    "opd-scoring-refresh-dashboard": {"task": "opd_scoring.tasks.refresh_dashboard", "schedule": 120.0},
+    "opd-scoring-nightly-snapshot": {
+        "task": "opd_scoring.tasks.nightly_snapshot",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    "opendata-nightly-red-flags": {
+        "task": "opendata.tasks.nightly_red_flags",
+        "schedule": crontab(hour=1, minute=45),
+    },
+    "opendata-nightly-ocds-bulk": {
+        "task": "opendata.tasks.rebuild_all_ocds_bulk_files",
+        "schedule": crontab(hour=2, minute=15),
+    },
+}
+# Outbox (outbox/services.py): delivery attempts before a message is marked failed for the admin.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Score snapshots computed by the nightly task are published unless the city reviews them first.
+SCORES_NIGHTLY_PUBLISH = env.bool("SCORES_NIGHTLY_PUBLISH", default=True)
+# Yearly OCDS bulk files (opendata/bulk.py): built by a worker, served as files.
+OCDS_BULK_ROOT = Path(env("OCDS_BULK_ROOT", default=str(BASE_DIR / "var" / "ocds-bulk")))
+# Seconds a change waits before its year's bulk file is rebuilt (changes in between share one rebuild).
+OCDS_BULK_REBUILD_DELAY = env.int("OCDS_BULK_REBUILD_DELAY", default=5 * 60)

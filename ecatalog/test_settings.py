@@ -23,3 +23,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Most tests check the uncached path (and its query counts); tests/catalog/test_page_cache.py
 # turns the fragment cache on.
 CATALOG_FRAGMENT_TIMEOUT = 0
+# Tasks run eagerly (no broker); a failing task fails its test instead of only logging.
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+OCDS_BULK_ROOT = BASE_DIR / "tmp" / "test-ocds-bulk"

@@ -42,6 +42,30 @@ def _is_bpbj_staff(request) -> bool:
     return request.user.is_active and request.user.is_staff and request.user.is_bpbj
 
 
+def _queue_snapshot(model_admin, request, period, scheme) -> None:
+    """Compute a snapshot in the worker (at national size it takes longer than a request may)."""
+    from ecatalog.celery import enqueue, runs_inline
+
+    from . import tasks
+
+    if runs_inline():  # no worker: computed now, as before
+        snapshot = compute_snapshot(period=period, scheme=scheme, by=request.user)
+        model_admin.message_user(request, _("Snapshot baru: %(s)s") % {"s": snapshot}, messages.SUCCESS)
+    elif enqueue(tasks.compute_snapshot, period.pk, scheme.pk, request.user.pk):
+        model_admin.message_user(
+            request,
+            _(
+                "Indeks %(p)s sedang dihitung di latar belakang; snapshot baru muncul di daftar dalam beberapa menit."
+            )
+            % {"p": period},
+            messages.SUCCESS,
+        )
+    else:
+        model_admin.message_user(
+            request, _("Antrean tugas tidak dapat dihubungi; coba lagi sebentar lagi."), messages.ERROR
+        )
+
+
 class BPBJActionsMixin:
     def has_bpbj_permission(self, request):
         return _is_bpbj_staff(request)
@@ -90,8 +114,7 @@ class ScoringSchemeAdmin(BPBJActionsMixin, admin.ModelAdmin):
     def compute_current_year(self, request, queryset):
         period = get_period(kind=PeriodKind.YEAR, year=timezone.localdate().year)
         for scheme in queryset:
-            snapshot = compute_snapshot(period=period, scheme=scheme, by=request.user)
-            self.message_user(request, _("Snapshot baru: %(s)s") % {"s": snapshot}, messages.SUCCESS)
+            _queue_snapshot(self, request, period, scheme)
 
 
 class PeriodForm(forms.ModelForm):
@@ -127,8 +150,7 @@ class PeriodAdmin(BPBJActionsMixin, admin.ModelAdmin):
     def compute_with_active_scheme(self, request, queryset):
         scheme = get_active_scheme()
         for period in queryset:
-            snapshot = compute_snapshot(period=period, scheme=scheme, by=request.user)
-            self.message_user(request, _("Snapshot baru: %(s)s") % {"s": snapshot}, messages.SUCCESS)
+            _queue_snapshot(self, request, period, scheme)
 
 
 class OPDScoreInline(admin.TabularInline):
@@ -215,8 +237,7 @@ class ScoreSnapshotAdmin(ReadOnlyPermissionsMixin, BPBJActionsMixin, admin.Model
     @admin.action(description=_("Hitung ulang (membuat snapshot baru)"), permissions=["bpbj"])
     def recompute(self, request, queryset):
         for snapshot in queryset.select_related("period", "scheme"):
-            new = compute_snapshot(period=snapshot.period, scheme=snapshot.scheme, by=request.user)
-            self.message_user(request, _("Snapshot baru: %(s)s") % {"s": new}, messages.SUCCESS)
+            _queue_snapshot(self, request, snapshot.period, snapshot.scheme)
 
     @admin.action(description=_("Ekspor peringkat ke XLSX"), permissions=["view"])
     def export_xlsx(self, request, queryset):

@@ -109,11 +109,14 @@ def ranking_rows(snapshot: ScoreSnapshot) -> list[OPDScore]:
 def dashboard_data(year: int) -> dict:
     """Everything the public dashboard shows for a year, cached (stale-while-rebuilding).
 
-    Fresh for ``DASHBOARD_CACHE_TIMEOUT`` seconds or until invalidated; after that one
+    Fresh for ``DASHBOARD_CACHE_TIMEOUT`` seconds or until invalidated. After that, with a
+    worker and a shared cache, visitors keep getting the previous copy while a worker
+    rebuilds it (and beat refreshes this year's every two minutes). Without either, one
     request (the one that takes the rebuild lock) recomputes it while the others keep
     getting the previous copy.
     """
-    key = _cache_key(year)
+    language = get_language() or settings.LANGUAGE_CODE
+    key = _cache_key(year, language)
     version = _dashboard_version()
     entry = cache.get(key)
     if entry is not None and entry["version"] == version and entry["fresh_until"] > time.time():
@@ -121,16 +124,53 @@ def dashboard_data(year: int) -> dict:
     lock = f"{key}:rebuilding"
     if entry is not None and not cache.add(lock, 1, DASHBOARD_REBUILD_LOCK_TIMEOUT):
         return entry["data"]
+    if entry is not None and worker_can_rebuild():
+        from ecatalog.celery import enqueue
+
+        from .tasks import rebuild_dashboard
+
+        if enqueue(rebuild_dashboard, year, language):
+            return entry["data"]  # the worker releases the lock when done
     try:
-        data = _build_dashboard(year)
-        cache.set(
-            key,
-            {"data": data, "version": version, "fresh_until": time.time() + DASHBOARD_CACHE_TIMEOUT},
-            DASHBOARD_STALE_TIMEOUT,
-        )
+        return _store_dashboard(year, key, version)
     finally:
         cache.delete(lock)
+
+
+def worker_can_rebuild() -> bool:
+    """A worker's rebuild reaches the web processes only through a shared cache (Redis)."""
+    from ecatalog.celery import runs_inline
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not runs_inline() and not backend.endswith(("LocMemCache", "DummyCache"))
+
+
+def _store_dashboard(year: int, key: str, version: int) -> dict:
+    data = _build_dashboard(year)
+    cache.set(
+        key,
+        {"data": data, "version": version, "fresh_until": time.time() + DASHBOARD_CACHE_TIMEOUT},
+        DASHBOARD_STALE_TIMEOUT,
+    )
     return data
+
+
+def rebuild_dashboard_cache(year: int, language: str, *, only_if_stale: bool = False) -> bool:
+    """Build the year's dashboard in ``language`` into the cache (the worker's side)."""
+    from django.utils import translation
+
+    with translation.override(language):
+        key = _cache_key(year, language)
+        version = _dashboard_version()
+        try:
+            entry = cache.get(key)
+            fresh = entry is not None and entry["version"] == version and entry["fresh_until"] > time.time()
+            if only_if_stale and fresh:
+                return False
+            _store_dashboard(year, key, version)
+            return True
+        finally:
+            cache.delete(f"{key}:rebuilding")
 
 
 def _build_dashboard(year: int) -> dict:

@@ -1,9 +1,12 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from .models import RedFlag, RedFlagSettings
 from .redflags import Period, store_red_flags
@@ -68,6 +71,7 @@ class RedFlagAdmin(admin.ModelAdmin):
     fields = ["kind", "fiscal_year", "period", "opd", "vendor", "category", "summary", "metric", "threshold",
               "amount", "computed_at", "order_links"]  # fmt: skip
     actions = ["recompute"]
+    change_list_template = "admin/opendata/redflag/change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_orders=Count("orders"))
@@ -94,7 +98,63 @@ class RedFlagAdmin(admin.ModelAdmin):
     @admin.action(description=_("Hitung ulang periode tanda bahaya terpilih"))
     def recompute(self, request, queryset):
         periods = {_period_of(flag) for flag in queryset}
+        _compute(self, request, sorted(periods, key=lambda p: (p.year, p.code)))
+
+    def get_urls(self):
+        extra = [
+            path(
+                "hitung-tahun-ini/",
+                self.admin_site.admin_view(require_POST(self.compute_this_year)),
+                name="opendata_redflag_compute_this_year",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def compute_this_year(self, request):
+        """On demand (also done nightly): this fiscal year, its quarter and its month."""
+        if not (request.user.is_staff and request.user.is_bpbj):
+            raise PermissionDenied
+        today = timezone.localdate()
+        _compute(
+            self,
+            request,
+            [
+                Period(today.year),
+                Period(today.year, quarter=(today.month - 1) // 3 + 1),
+                Period(today.year, month=today.month),
+            ],
+        )
+        return redirect(reverse("admin:opendata_redflag_changelist"))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "compute_url": reverse("admin:opendata_redflag_compute_this_year"),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+
+def _compute(model_admin, request, periods: list[Period]) -> None:
+    """Inline without a worker; otherwise one task per period (at national size they take a while)."""
+    from ecatalog.celery import enqueue, runs_inline
+
+    from .tasks import compute_red_flags
+
+    if runs_inline():
         total = sum(len(store_red_flags(period)) for period in periods)
-        self.message_user(
+        model_admin.message_user(
             request, _("%(n)d tanda bahaya dihitung ulang.") % {"n": total}, level=messages.SUCCESS
+        )
+        return
+    sent = [enqueue(compute_red_flags, p.year, p.month, p.quarter) for p in periods]
+    if all(sent):
+        model_admin.message_user(
+            request,
+            _("%(n)d periode sedang dihitung di latar belakang; muat ulang daftar ini sebentar lagi.")
+            % {"n": len(periods)},
+            level=messages.SUCCESS,
+        )
+    else:
+        model_admin.message_user(
+            request, _("Antrean tugas tidak dapat dihubungi; coba lagi sebentar lagi."), level=messages.ERROR
         )

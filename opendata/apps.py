@@ -8,4 +8,9 @@ class OpendataConfig(AppConfig):
 
     def ready(self):
         # Registers the drf-spectacular extension that puts filter bounds and enums in the spec.
-        from . import schema  # noqa: F401
+        from . import (
+            schema,  # noqa: F401
+            signals,
+        )
+
+        signals.connect()

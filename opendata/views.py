@@ -7,12 +7,13 @@ from email.utils import parseaddr
 
 from django import forms
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -24,7 +25,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import bpbj_required
 
-from . import ocds
+from . import bulk, ocds
 from .api import FilterBackend, read_only
 from .filters import MAX_YEAR, MIN_YEAR, OcdsRecordFilter
 from .models import RedFlagKind, RedFlagSettings
@@ -34,7 +35,6 @@ from .schema import OCDS_RECORD_PACKAGE, OCDS_RELEASE_PACKAGE
 
 OCDS_DEFAULT_PAGE_SIZE = 20
 OCDS_MAX_PAGE_SIZE = 100
-BULK_CHUNK_SIZE = 200
 
 
 def _policy_url(request) -> str:
@@ -226,26 +226,32 @@ YEAR_PARAM = OpenApiParameter(
     )
 )
 class BulkDownload(APIView):
-    """Every published record of a fiscal year as JSON Lines, streamed in chunks."""
+    """Every published record of a fiscal year as JSON Lines: a prebuilt file (opendata/bulk.py)
+    with Content-Length, ETag and Last-Modified, answered 304 when the client has it. HEAD (link
+    checkers, data portals) gets the same headers without the body."""
 
     def get(self, request, year: int):
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise Http404(_("Tidak ada data untuk tahun anggaran ini."))
-        queryset = ocds.published_orders().filter(fiscal_year=year)
-        if not queryset.exists():
+        bulk_file = bulk.file_for_download(year)
+        if bulk_file is None:
             raise Http404(_("Tidak ada data untuk tahun anggaran ini."))
-        orders = ocds.with_ocds_relations(queryset).order_by("id")
-
-        def lines():
-            for order in orders.iterator(chunk_size=BULK_CHUNK_SIZE):
-                record = ocds.record_for(order)
-                if record is not None:
-                    yield json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n"
-
-        # HEAD (link checkers, data portals) learns the type and name without the file being built.
-        body = lines() if request.method == "GET" else iter(())
-        response = StreamingHttpResponse(body, content_type="application/x-ndjson; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="ocds-katalog-lokal-{year}.jsonl"'
+        etag = f'"{bulk_file.etag}"'
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=int(bulk_file.built_at.timestamp())
+        )
+        if not_modified is not None:
+            return not_modified
+        response = FileResponse(
+            open(bulk_file.path, "rb"),  # noqa: SIM115 - FileResponse closes it
+            content_type="application/x-ndjson; charset=utf-8",
+            as_attachment=True,
+            filename=bulk_file.filename,
+        )
+        response["Content-Length"] = str(bulk_file.size)
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(bulk_file.built_at.timestamp())
+        response["Cache-Control"] = "public, max-age=300"
         return response
 
 

@@ -20,7 +20,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -33,6 +32,7 @@ from catalog.models import Product
 from catalog.money import format_rupiah, to_rupiah
 from catalog.page_cache import bump_catalog_version
 from ecatalog.params import parse_id
+from outbox import services as outbox
 
 from .models import (
     OPD,
@@ -344,37 +344,18 @@ def _bpbj_users() -> list[User]:
 
 
 def notify(order: Order, users, message: str) -> None:
-    """After commit: an in-app notification and an e-mail to each user (each at most once)."""
+    """An in-app notification and an e-mail to each user (each at most once), via the outbox."""
     notify_users(users, f"{order.number}: {message}", url=order.get_absolute_url(), order=order)
 
 
 def notify_users(users, message: str, *, url: str = "", order: Order | None = None) -> None:
-    """After commit: an in-app notification and an e-mail to each user, about an order or not
-    (an expiring certificate has no order)."""
-    recipients = {u.pk: u for u in users if u is not None}
-    if not recipients:
-        return
-    text = str(message)[:255]
-    order_id = order.pk if order is not None else None
+    """An in-app notification and an e-mail to each user, about an order or not (an expiring
+    certificate has no order).
 
-    def deliver():
-        Notification.objects.bulk_create(
-            [Notification(user_id=pk, order_id=order_id, message=text, url=url) for pk in recipients]
-        )
-        emails = [u.email for u in recipients.values() if u.email]
-        if emails:
-            try:
-                send_mail(
-                    subject=f"[E-Katalog Lokal] {text}"[:150],
-                    message=f"{text}\n\n{url}",
-                    from_email=None,
-                    recipient_list=emails,
-                    fail_silently=False,
-                )
-            except Exception:  # a mail outage must never undo or break a committed step
-                log.exception("notification e-mail failed (order %s)", order_id)
-
-    transaction.on_commit(deliver)
+    Written in the caller's transaction, so they exist exactly when the step commits; a
+    worker delivers them after commit (outbox/services.py).
+    """
+    outbox.notify_users(users, str(message), url=url, order=order)
 
 
 def _lock(order: Order) -> Order:

@@ -14,6 +14,7 @@ from .factories import OPDMemberFactory, UserFactory, VendorFactory
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    settings.OCDS_BULK_ROOT = tmp_path / "ocds-bulk"
 
 
 def _client_for(user) -> Client:

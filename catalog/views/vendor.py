@@ -13,8 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,6 +35,7 @@ from ..forms import (
 from ..models import (
     REVIEWED_VENDOR_FIELDS,
     Product,
+    ProductImportJob,
     ProductStatus,
     VendorChangeRequest,
     VendorDocument,
@@ -353,34 +355,59 @@ def product_import(request):
     if not vendor.is_verified:
         return render(request, "catalog/vendor/not_verified.html", {"vendor": vendor}, status=403)
     form = ImportForm(request.POST or None, request.FILES or None)
-    outcome = None
     if request.method == "POST" and form.is_valid():
         try:
-            outcome = services.import_products(
+            job = services.start_product_import(
                 vendor=vendor, upload=form.cleaned_data["file"], by=request.user
             )
         except services.CatalogError as exc:
             form.add_error("file", exc.message)
         else:
-            if outcome.created:
-                messages.success(
-                    request,
-                    _("%(n)s produk diimpor sebagai draf. Tambahkan foto sebelum mengajukan.")
-                    % {"n": len(outcome.created)},
-                )
-            if outcome.errors:
-                messages.warning(
-                    request,
-                    _("%(n)s baris tidak diimpor; perbaiki baris tersebut lalu impor lagi (hanya baris itu).")
-                    % {"n": len(outcome.errors)},
-                )
+            # The worker reads and imports the file; the job page shows progress, then the result.
+            return redirect(job)
     context = {
         "form": form,
-        "outcome": outcome,
         "headers": importers.HEADERS,
         "max_rows": importers.MAX_IMPORT_ROWS,
+        "recent_jobs": vendor.import_jobs.only(
+            "pk", "original_name", "status", "created_at", "created_count", "total_rows"
+        )[:5],
     }
     return render(request, "catalog/vendor/product_import.html", context)
+
+
+def _own_import_job(request, pk) -> ProductImportJob:
+    return get_object_or_404(ProductImportJob.objects.filter(vendor=request.user.vendor_profile), pk=pk)
+
+
+@vendor_required
+def product_import_job(request, pk):
+    """Progress of one import (refreshing itself), then its per-row result."""
+    job = _own_import_job(request, pk)
+    return render(
+        request,
+        "catalog/vendor/product_import_job.html",
+        {"job": job, "errors": job.errors, "status_url": reverse("catalog:product_import_status", args=[pk])},
+    )
+
+
+@vendor_required
+def product_import_status(request, pk):
+    """What static/js/import_progress.js polls while the job runs."""
+    job = _own_import_job(request, pk)
+    response = JsonResponse(
+        {
+            "status": job.status,
+            "status_display": job.get_status_display(),
+            "total_rows": job.total_rows,
+            "processed_rows": job.processed_rows,
+            "created_count": job.created_count,
+            "percent": job.percent,
+            "finished": job.is_finished,
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @vendor_required

@@ -165,15 +165,19 @@ class TestXlsx:
 
 
 class TestViews:
-    def test_page_reports_errors_by_line(self, vendor_client, category, import_url):
+    def test_page_reports_errors_by_line(
+        self, vendor_client, category, import_url, django_capture_on_commit_callbacks
+    ):
         upload = csv_file(
             "Keripik,makanan-minuman,pcs,5000,1,1,1,,,", "Rusak,makanan-minuman,pcs,abc,1,1,1,,,"
         )
-        response = vendor_client.post(import_url, {"file": upload})
-        assert response.status_code == 200
-        outcome = response.context["outcome"]
-        assert len(outcome.created) == 1
-        assert outcome.errors[0][0] == 3
+        with django_capture_on_commit_callbacks(execute=True):  # eager: the import runs after commit
+            response = vendor_client.post(import_url, {"file": upload})
+        assert response.status_code == 302
+        response = vendor_client.get(response.url)
+        job = response.context["job"]
+        assert job.created_count == 1
+        assert job.errors[0][0] == 3
         html = response.content.decode()
         assert '<td data-label="Baris">3</td>' in html
 

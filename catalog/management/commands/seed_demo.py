@@ -57,7 +57,13 @@ DEMO_SEED = 20230627  # launch of Bangga E-Lokal
 PHOTOS_PER_LEAF = 3
 PHOTO_SIZE = 640
 THUMB_SIZE = 360
-OTHER_COMMANDS = ("seed_demo_orders", "seed_demo_deadlines", "compute_opd_scores", "compute_red_flags")
+OTHER_COMMANDS = (
+    "seed_demo_orders",
+    "seed_demo_deadlines",
+    "compute_opd_scores",
+    "compute_red_flags",
+    "seed_demo_background",
+)
 
 
 class Command(BaseCommand):
