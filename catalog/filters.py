@@ -136,7 +136,7 @@ class ProductFilter(django_filters.FilterSet):
         # q and urut are applied together in filter_queryset (ranking depends on the sort).
         return queryset
 
-    def filter_sertifikat(self, queryset, name, value):
+    def filter_sertifikat(self, queryset, name, value: str):
         from .certificates import valid_documents
 
         return queryset.filter(vendor_id__in=valid_documents().filter(kind=value).values("vendor_id"))

@@ -54,6 +54,8 @@ def _seed_demo_like_data():
     call_command("seed_demo_orders", "--orders", "150", stdout=out)
     call_command("compute_opd_scores", stdout=out)
     call_command("compute_red_flags", stdout=out)
+    call_command("seed_demo_deadlines", stdout=out)
+    call_command("seed_demo_background", stdout=out)
     if not Proposal.objects.exists():
         propose_awards_and_penalties(snapshot=ScoreSnapshot.objects.order_by("-pk").first())
     Group.objects.get_or_create(name="BPBJ")

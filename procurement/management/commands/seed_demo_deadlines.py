@@ -104,6 +104,7 @@ class Command(BaseCommand):
                 delivery_address=self.buyer.opd.address or "Balai Kota Among Tani, Kota Batu",
                 needed_by=needed_by or timezone.localdate() + timedelta(days=14),
                 note=f"{DEMO_NOTE}: {label}",
+                expected=services.current_checkout_snapshot(self.buyer),
             )
         return order
 
