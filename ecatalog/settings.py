@@ -4,11 +4,13 @@ Everything that differs between a laptop and production comes from the
 environment (django-environ); the defaults run the demo on SQLite.
 """
 
+import sys
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -17,7 +19,21 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
+# This key is public (it is in the repository): fine for a developer's machine, fatal in
+# production, where anyone holding it can forge sessions, password-reset links and signed cookies.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"
+SECRET_KEY = env("SECRET_KEY", default="").strip()
+if not DEBUG and (
+    not SECRET_KEY
+    or SECRET_KEY == DEVELOPMENT_SECRET_KEY
+    or SECRET_KEY.startswith(("dev-only-", "django-insecure-"))
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is missing or is a development key while DEBUG=0. Set SECRET_KEY to a long random "
+        "value, e.g. python -c 'import secrets; print(secrets.token_urlsafe(64))', or set DEBUG=1 on a "
+        "developer's machine."
+    )
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -4,8 +4,14 @@ DATABASE_URL still decides the database, so the same suite runs on
 PostgreSQL (CI, production) and SQLite.
 """
 
-from .settings import *  # noqa: F403
-from .settings import BASE_DIR
+import os
+
+# Settings refuse to start with DEBUG=0 and no SECRET_KEY (or the repository's development key);
+# the suite runs production settings, so it brings its own throw-away key.
+os.environ.setdefault("SECRET_KEY", "pytest-only-key-for-the-test-suite-0123456789abcdefghijklmnop")
+
+from .settings import *  # noqa: E402, F403
+from .settings import BASE_DIR  # noqa: E402
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
