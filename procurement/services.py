@@ -301,7 +301,11 @@ def notify(order: Order, users, message: str) -> None:
     if not recipients:
         return
     url = order.get_absolute_url()
-    text = f"{order.number}: {message}"[:255]
+    full_text = f"{order.number}: {message}"
+    text = full_text[:255]
+    # A header cannot hold a line break (Django raises BadHeaderError and the mail is lost), and a
+    # reason typed by a user may have several: the subject gets one line, the body the whole text.
+    subject = " ".join(f"[E-Katalog Lokal] {full_text}".split())[:150]
 
     def deliver():
         Notification.objects.bulk_create(
@@ -311,8 +315,8 @@ def notify(order: Order, users, message: str) -> None:
         if emails:
             try:
                 send_mail(
-                    subject=f"[E-Katalog Lokal] {text}"[:150],
-                    message=f"{text}\n\n{url}",
+                    subject=subject,
+                    message=f"{full_text}\n\n{url}",
                     from_email=None,
                     recipient_list=emails,
                     fail_silently=False,
