@@ -4,7 +4,6 @@ Everything that differs between a laptop and production comes from the
 environment (django-environ); the defaults run the demo on SQLite.
 """
 
-import sys
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path

@@ -67,7 +67,8 @@ ONE_HUGE_ROW = '<row r="1">' + "<c/>" * 2_700_000 + "</row>"
 HEADER_ROW = (
     '<row r="1">'
     + "".join(
-        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>' for i, h in enumerate(importers.HEADERS)
+        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>'
+        for i, h in enumerate(importers.HEADERS)
     )
     + "</row>"
 )

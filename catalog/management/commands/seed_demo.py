@@ -45,6 +45,7 @@ from catalog.models import (
     vendor_copy,
 )
 from catalog.selectors import clear_category_cache
+from procurement.management.commands.seed_demo_orders import keep_given_timestamps
 from procurement.models import OPD, OPDMember
 
 DEMO_PASSWORD = "demo12345"
@@ -546,17 +547,11 @@ class Command(BaseCommand):
                         price = new_price
                 if price != product.price:
                     product.price = price
-        event_times = [e.created_at for e in events]
-        history_times = [h.changed_at for h in history]
         ProductPhoto.objects.bulk_create(photos, batch_size=1000)
-        ProductEvent.objects.bulk_create(events, batch_size=1000)
-        PriceHistory.objects.bulk_create(history, batch_size=1000)
-        # auto_now_add overwrote the timestamps on save: put the demo's history back.
-        for obj, when in zip(events, event_times, strict=True):
-            obj.created_at = when
-        for obj, when in zip(history, history_times, strict=True):
-            obj.changed_at = when
+        # Events and price history are append-only (never updated afterwards, and PostgreSQL
+        # refuses it): they are inserted with the demo's historical timestamps in place.
+        with keep_given_timestamps(ProductEvent, PriceHistory):
+            ProductEvent.objects.bulk_create(events, batch_size=1000)
+            PriceHistory.objects.bulk_create(history, batch_size=1000)
         Product.objects.bulk_update(touched, ["created_at", "price"], batch_size=500)
-        ProductEvent.objects.bulk_update(events, ["created_at"], batch_size=500)
-        PriceHistory.objects.bulk_update(history, ["changed_at"], batch_size=500)
         return len(products)
