@@ -4,6 +4,7 @@ Everything that differs between a laptop and production comes from the
 environment (django-environ); the defaults run the demo on SQLite.
 """
 
+import sys
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -117,7 +118,24 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "ecatalog.wsgi.application"
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Two PostgreSQL roles in production (docs/DEPLOY.md): the application connects as a role that
+# may only read and write rows (DATABASE_URL); the commands that change the schema or empty
+# tables connect as the tables' owner (MIGRATE_DATABASE_URL). Without MIGRATE_DATABASE_URL (the
+# demo, CI, a single superuser URL) every command uses DATABASE_URL.
+OWNER_COMMANDS = {"migrate", "seed_national", "flush", "createcachetable"}
+MIGRATE_DATABASE_URL = env("MIGRATE_DATABASE_URL", default="")
+MANAGEMENT_COMMAND = (
+    sys.argv[1]
+    if len(sys.argv) > 1 and Path(sys.argv[0]).name in {"manage.py", "django-admin", "__main__.py"}
+    else ""
+)
+USING_OWNER_ROLE = bool(MIGRATE_DATABASE_URL) and MANAGEMENT_COMMAND in OWNER_COMMANDS
+DATABASES = {
+    "default": env.db(
+        "MIGRATE_DATABASE_URL" if USING_OWNER_ROLE else "DATABASE_URL",
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite ignores select_for_update; IMMEDIATE transactions serialise writers
     # instead of failing with "database is locked" (see FACTS.md).
