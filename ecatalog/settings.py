@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Sets the trusted-device cookie after a successful login (ecatalog/security.py).
+    "ecatalog.security.LoginDeviceCookieMiddleware",
     # Issue 5: turns a locked-out login into the lockout page; must come last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -254,9 +256,25 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "429.html"
-# Behind nginx every client is 127.0.0.1 unless the forwarded address is used (docs/DEPLOY.md).
+AXES_HANDLER = "ecatalog.security.LoginThrottleHandler"
+# Behind nginx every client is 127.0.0.1 unless the forwarded address is used (docs/DEPLOY.md):
+# AXES_IPWARE_PROXY_COUNT trusted proxies in front (BEHIND_PROXY=1 is one), the client's address
+# read from the first header of AXES_IPWARE_META_PRECEDENCE_ORDER that the proxies set.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
+    "AXES_IPWARE_META_PRECEDENCE_ORDER", default=["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+)
 AXES_CLIENT_IP_CALLABLE = "ecatalog.security.client_ip"
+# A browser where a user logged in before keeps logging in as that user while the username is
+# locked from its address (ecatalog/security.py, OWASP's device cookies).
+LOGIN_DEVICE_COOKIE_NAME = "perangkat_masuk"
+LOGIN_DEVICE_COOKIE_DAYS = env.int("LOGIN_DEVICE_COOKIE_DAYS", default=365)
+# Vendor registration and password reset: POSTs per address per window (ecatalog.security).
+REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=10)
+REGISTRATION_RATE_WINDOW = env.int("REGISTRATION_RATE_WINDOW", default=3600)
+PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
+PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=3600)
 
 # Issue 5: Content-Security-Policy (django-csp 4). Everything is served from this site: no CDN,
 # no inline script or style. Media on S3 adds its origin through CSP_MEDIA_ORIGIN.

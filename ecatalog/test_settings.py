@@ -29,3 +29,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Most tests check the uncached path (and its query counts); tests/catalog/test_page_cache.py
 # turns the fragment cache on.
 CATALOG_FRAGMENT_TIMEOUT = 0
+# The whole suite posts registrations and reset requests from 127.0.0.1 into one local-memory
+# cache; tests/security/test_form_throttling.py lowers these to test the limits themselves.
+REGISTRATION_RATE_LIMIT = 10_000
+PASSWORD_RESET_RATE_LIMIT = 10_000
