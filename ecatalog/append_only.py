@@ -15,6 +15,8 @@ Foreign keys *to* these rows' parents are PROTECT, not CASCADE or SET_NULL: dele
 product, order or user that has history would otherwise have to delete or rewrite the history.
 """
 
+from contextlib import contextmanager
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,3 +57,23 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailError(_("Jejak audit tidak dapat dihapus."))
+
+
+@contextmanager
+def keep_given_timestamps(*models):
+    """Let inserts keep the timestamps we set (auto_now/auto_now_add off for a while).
+
+    Append-only rows cannot be backdated by an UPDATE after the insert, so demo data and test
+    factories that need history insert it with its time already in place.
+    """
+    saved = []
+    for model in models:
+        for field in model._meta.concrete_fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                saved.append((field, field.auto_now, field.auto_now_add))
+                field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add

@@ -45,7 +45,7 @@ from catalog.models import (
     vendor_copy,
 )
 from catalog.selectors import clear_category_cache
-from procurement.management.commands.seed_demo_orders import keep_given_timestamps
+from ecatalog.append_only import keep_given_timestamps
 from procurement.models import OPD, OPDMember
 
 DEMO_PASSWORD = "demo12345"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from catalog.models import Product
+from ecatalog.append_only import keep_given_timestamps
 from procurement import services
 from procurement.models import (
     OPD,
@@ -96,22 +96,6 @@ RATING_COMMENTS = [
     "Sangat baik.",
     "",
 ]
-
-
-@contextmanager
-def keep_given_timestamps(*models):
-    """Let bulk_create keep the historical timestamps we set (auto_now/auto_now_add off for a while)."""
-    saved = []
-    for model in models:
-        for field in model._meta.concrete_fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                saved.append((field, field.auto_now, field.auto_now_add))
-                field.auto_now = field.auto_now_add = False
-    try:
-        yield
-    finally:
-        for field, auto_now, auto_now_add in saved:
-            field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
 class Command(BaseCommand):
