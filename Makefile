@@ -15,15 +15,17 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 ## Install, create the database, load the demo data (once) and serve on http://127.0.0.1:$(PORT)/
+# DEBUG=1: the demo runs on the development key (production refuses to start without SECRET_KEY).
 demo: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --if-empty
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo --if-empty
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole test suite (DATABASE_URL picks PostgreSQL; default SQLite)
+# The checks use the suite's settings (production settings with a throw-away SECRET_KEY).
 test: install
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=ecatalog.test_settings $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=ecatalog.test_settings $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+
+from ecatalog.spreadsheets import Limits, SpreadsheetError, read_xlsx
 
 from .forms import ProductForm, category_choices, category_tree
 from .models import Category
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 1000
-MAX_XLSX_UNCOMPRESSED = 40 * 1024 * 1024
+MAX_XLSX_UNCOMPRESSED = 20 * 1024 * 1024
+# Bounds of the spreadsheet itself (ecatalog/spreadsheets.py), checked before openpyxl builds
+# anything: the header, MAX_IMPORT_ROWS products and some blank rows; extra columns for notes.
+MAX_IMPORT_COLUMNS = 50
+BLANK_ROWS_ALLOWED = 50
 
 # (header in the file, form field, required column)
 COLUMNS: list[tuple[str, str, bool]] = [
@@ -117,32 +122,22 @@ def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
+def xlsx_limits() -> Limits:
+    rows = MAX_IMPORT_ROWS + 1 + BLANK_ROWS_ALLOWED
+    return Limits(
+        rows=rows,
+        columns=MAX_IMPORT_COLUMNS,
+        cells=rows * len(HEADERS) * 2,
+        unpacked_bytes=MAX_XLSX_UNCOMPRESSED,
+    )
 
+
+def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
-                raise ImportFileError(_("Isi berkas XLSX terlalu besar."))
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except ImportFileError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds on a broken file
-        raise ImportFileError(
-            _("Berkas XLSX tidak dapat dibaca. Simpan ulang dari Excel/LibreOffice.")
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, [_cell_text(v) for v in row]))
-            if len(rows) > MAX_IMPORT_ROWS + 1:
-                break
-        return rows
-    except Exception as exc:
-        raise ImportFileError(_("Berkas XLSX tidak dapat dibaca.")) from exc
-    finally:
-        workbook.close()
+        rows = read_xlsx(data, xlsx_limits(), data_only=False)
+    except SpreadsheetError as exc:
+        raise ImportFileError(exc.message) from exc
+    return [(number, [_cell_text(v) for v in row]) for number, row in enumerate(rows, start=1)]
 
 
 def read_rows(upload) -> list[tuple[int, list[str]]]:

@@ -7,6 +7,8 @@ from django.db.models import Func, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ecatalog.append_only import AppendOnlyModel
+
 from .money import MoneyField
 from .storage import private_storage
 
@@ -247,13 +249,11 @@ class VendorDocument(models.Model):
         return self.verified_at is not None and (self.valid_until is None or self.valid_until >= day)
 
 
-class VendorEvent(models.Model):
+class VendorEvent(AppendOnlyModel):
     """Append-only record of a vendor's status changes (who, when, why)."""
 
-    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     from_status = models.CharField(max_length=10, choices=VendorStatus.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=VendorStatus.choices)
     note = models.TextField(blank=True)
@@ -583,16 +583,16 @@ class ProductPhoto(models.Model):
         return f"{self.product} #{self.position}"
 
 
-class PriceHistory(models.Model):
-    """A price change of a tayang product: who, when, old and new price."""
+class PriceHistory(AppendOnlyModel):
+    """A price change of a tayang product: who, when, old and new price (append-only)."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_history")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="price_history")
     old_price = MoneyField(_("harga lama"))
     new_price = MoneyField(_("harga baru"))
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("oleh"),
     )
@@ -607,13 +607,11 @@ class PriceHistory(models.Model):
         return f"{self.product}: {self.old_price} → {self.new_price}"
 
 
-class ProductEvent(models.Model):
+class ProductEvent(AppendOnlyModel):
     """Append-only record of a product's status changes (submission, curation)."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     from_status = models.CharField(max_length=10, choices=ProductStatus.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=ProductStatus.choices)
     note = models.TextField(blank=True)

@@ -4,12 +4,14 @@ Everything that differs between a laptop and production comes from the
 environment (django-environ); the defaults run the demo on SQLite.
 """
 
+import sys
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,7 +20,21 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
+# This key is public (it is in the repository): fine for a developer's machine, fatal in
+# production, where anyone holding it can forge sessions, password-reset links and signed cookies.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"
+SECRET_KEY = env("SECRET_KEY", default="").strip()
+if not DEBUG and (
+    not SECRET_KEY
+    or SECRET_KEY == DEVELOPMENT_SECRET_KEY
+    or SECRET_KEY.startswith(("dev-only-", "django-insecure-"))
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is missing or is a development key while DEBUG=0. Set SECRET_KEY to a long random "
+        "value, e.g. python -c 'import secrets; print(secrets.token_urlsafe(64))', or set DEBUG=1 on a "
+        "developer's machine."
+    )
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -107,6 +123,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Sets the trusted-device cookie after a successful login (ecatalog/security.py).
+    "ecatalog.security.LoginDeviceCookieMiddleware",
     # Issue 5: turns a locked-out login into the lockout page; must come last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -133,7 +151,24 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "ecatalog.wsgi.application"
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Two PostgreSQL roles in production (docs/DEPLOY.md): the application connects as a role that
+# may only read and write rows (DATABASE_URL); the commands that change the schema or empty
+# tables connect as the tables' owner (MIGRATE_DATABASE_URL). Without MIGRATE_DATABASE_URL (the
+# demo, CI, a single superuser URL) every command uses DATABASE_URL.
+OWNER_COMMANDS = {"migrate", "seed_national", "flush", "createcachetable"}
+MIGRATE_DATABASE_URL = env("MIGRATE_DATABASE_URL", default="")
+MANAGEMENT_COMMAND = (
+    sys.argv[1]
+    if len(sys.argv) > 1 and Path(sys.argv[0]).name in {"manage.py", "django-admin", "__main__.py"}
+    else ""
+)
+USING_OWNER_ROLE = bool(MIGRATE_DATABASE_URL) and MANAGEMENT_COMMAND in OWNER_COMMANDS
+DATABASES = {
+    "default": env.db(
+        "MIGRATE_DATABASE_URL" if USING_OWNER_ROLE else "DATABASE_URL",
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite ignores select_for_update; IMMEDIATE transactions serialise writers
     # instead of failing with "database is locked" (see FACTS.md).
@@ -252,9 +287,25 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "429.html"
-# Behind nginx every client is 127.0.0.1 unless the forwarded address is used (docs/DEPLOY.md).
+AXES_HANDLER = "ecatalog.security.LoginThrottleHandler"
+# Behind nginx every client is 127.0.0.1 unless the forwarded address is used (docs/DEPLOY.md):
+# AXES_IPWARE_PROXY_COUNT trusted proxies in front (BEHIND_PROXY=1 is one), the client's address
+# read from the first header of AXES_IPWARE_META_PRECEDENCE_ORDER that the proxies set.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
+    "AXES_IPWARE_META_PRECEDENCE_ORDER", default=["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+)
 AXES_CLIENT_IP_CALLABLE = "ecatalog.security.client_ip"
+# A browser where a user logged in before keeps logging in as that user while the username is
+# locked from its address (ecatalog/security.py, OWASP's device cookies).
+LOGIN_DEVICE_COOKIE_NAME = "perangkat_masuk"
+LOGIN_DEVICE_COOKIE_DAYS = env.int("LOGIN_DEVICE_COOKIE_DAYS", default=365)
+# Vendor registration and password reset: POSTs per address per window (ecatalog.security).
+REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=10)
+REGISTRATION_RATE_WINDOW = env.int("REGISTRATION_RATE_WINDOW", default=3600)
+PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
+PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=3600)
 
 # Issue 5: Content-Security-Policy (django-csp 4). Everything is served from this site: no CDN,
 # no inline script or style. Media on S3 adds its origin through CSP_MEDIA_ORIGIN.

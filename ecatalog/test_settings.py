@@ -4,8 +4,14 @@ DATABASE_URL still decides the database, so the same suite runs on
 PostgreSQL (CI, production) and SQLite.
 """
 
-from .settings import *  # noqa: F403
-from .settings import BASE_DIR
+import os
+
+# Settings refuse to start with DEBUG=0 and no SECRET_KEY (or the repository's development key);
+# the suite runs production settings, so it brings its own throw-away key.
+os.environ.setdefault("SECRET_KEY", "pytest-only-key-for-the-test-suite-0123456789abcdefghijklmnop")
+
+from .settings import *  # noqa: E402, F403
+from .settings import BASE_DIR  # noqa: E402
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
@@ -28,3 +34,7 @@ CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 OCDS_BULK_ROOT = BASE_DIR / "tmp" / "test-ocds-bulk"
+# The whole suite posts registrations and reset requests from 127.0.0.1 into one local-memory
+# cache; tests/security/test_form_throttling.py lowers these to test the limits themselves.
+REGISTRATION_RATE_LIMIT = 10_000
+PASSWORD_RESET_RATE_LIMIT = 10_000

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from catalog.money import MoneyField, format_rupiah
 from catalog.storage import private_storage
 
+# AuditTrailError is re-exported: callers catch procurement.models.AuditTrailError.
+from ecatalog.append_only import AppendOnlyModel, AuditTrailError  # noqa: F401
+
 
 class OPD(models.Model):
     """A work unit of the city (dinas, badan, kecamatan, RSUD …) that buys."""
@@ -397,8 +400,8 @@ class OrderLine(models.Model):
         return f"{self.quantity} {self.unit} {self.product_name}"
 
 
-class NegotiationOffer(models.Model):
-    """One offer in a negotiation round (buyer proposal, vendor counter, acceptance, decline)."""
+class NegotiationOffer(AppendOnlyModel):
+    """One offer in a negotiation round (buyer proposal, vendor counter, acceptance, decline); append-only."""
 
     class Action(models.TextChoices):
         PROPOSE = "propose", _("Usulan pembeli")
@@ -406,7 +409,7 @@ class NegotiationOffer(models.Model):
         ACCEPT = "accept", _("Disetujui")
         DECLINE = "decline", _("Ditolak")
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="offers")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="offers")
     round = models.PositiveSmallIntegerField(_("putaran"))
     action = models.CharField(_("tindakan"), max_length=10, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -424,11 +427,11 @@ class NegotiationOffer(models.Model):
         return f"{self.order} #{self.round} {self.action}"
 
 
-class NegotiationOfferLine(models.Model):
-    """The unit price and quantity an offer proposes for one order line."""
+class NegotiationOfferLine(AppendOnlyModel):
+    """The unit price and quantity an offer proposes for one order line; append-only."""
 
-    offer = models.ForeignKey(NegotiationOffer, on_delete=models.CASCADE, related_name="lines")
-    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="offer_lines")
+    offer = models.ForeignKey(NegotiationOffer, on_delete=models.PROTECT, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="offer_lines")
     unit_price = MoneyField(_("harga satuan"), validators=[MinValueValidator(1)])
     quantity = models.PositiveIntegerField(_("jumlah"), validators=[MinValueValidator(1)])
 
@@ -441,27 +444,7 @@ class NegotiationOfferLine(models.Model):
         return f"{self.order_line_id}: {self.quantity} × {self.unit_price}"
 
 
-class AuditTrailError(Exception):
-    """Raised on any attempt to change or remove an audit-trail row."""
-
-
-class OrderEventQuerySet(models.QuerySet):
-    """Queryset that refuses bulk UPDATE and DELETE: the audit trail is append-only."""
-
-    def update(self, **kwargs):
-        raise AuditTrailError(_("Jejak audit tidak dapat diubah."))
-
-    def delete(self):
-        raise AuditTrailError(_("Jejak audit tidak dapat dihapus."))
-
-    def _raw_delete(self, using):
-        raise AuditTrailError(_("Jejak audit tidak dapat dihapus."))
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise AuditTrailError(_("Jejak audit tidak dapat diubah."))
-
-
-class OrderEvent(models.Model):
+class OrderEvent(AppendOnlyModel):
     """Append-only audit trail of an order: every transition and negotiation step.
 
     Never updated or deleted: ``save`` refuses an existing row, ``delete``
@@ -479,8 +462,6 @@ class OrderEvent(models.Model):
     rule = models.CharField(_("aturan"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
 
-    objects = OrderEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("jejak audit pesanan")
@@ -489,18 +470,9 @@ class OrderEvent(models.Model):
     def __str__(self):
         return f"{self.order}: {self.from_status or '-'} → {self.to_status}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise AuditTrailError(_("Jejak audit tidak dapat diubah."))
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AuditTrailError(_("Jejak audit tidak dapat dihapus."))
-
-
-class Receipt(models.Model):
-    """A BAST (Berita Acara Serah Terima): what the OPD received, possibly partial."""
+class Receipt(AppendOnlyModel):
+    """A BAST (Berita Acara Serah Terima): what the OPD received, possibly partial; append-only."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="receipts")
     number = models.CharField(_("nomor BAST"), max_length=60, unique=True)
@@ -518,8 +490,8 @@ class Receipt(models.Model):
         return self.number
 
 
-class ReceiptLine(models.Model):
-    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines")
+class ReceiptLine(AppendOnlyModel):
+    receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, related_name="lines")
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="receipt_lines")
     quantity = models.PositiveIntegerField(_("jumlah diterima"), validators=[MinValueValidator(1)])
 
@@ -532,8 +504,8 @@ class ReceiptLine(models.Model):
         return f"{self.receipt}: {self.quantity}"
 
 
-class Payment(models.Model):
-    """A bank transfer recorded by the OPD treasurer (no cash)."""
+class Payment(AppendOnlyModel):
+    """A bank transfer recorded by the OPD treasurer (no cash); append-only."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
     amount = MoneyField(_("jumlah"), validators=[MinValueValidator(1)])

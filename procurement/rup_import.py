@@ -10,10 +10,17 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ecatalog.spreadsheets import Limits, SpreadsheetError, read_xlsx
+
 from .models import OPD, FundingSource, ProcurementMethod, RUPPackage
 
 COLUMNS = ["kode_rup", "nama_paket", "kode_opd", "tahun", "pagu", "sumber_dana", "metode"]
 MAX_ROWS = 5000
+# Bounds of the spreadsheet itself (ecatalog/spreadsheets.py), checked before openpyxl builds
+# anything: a SiRUP export has a few dozen columns; some blank rows are tolerated.
+XLSX_LIMITS = Limits(
+    rows=MAX_ROWS + 1 + 100, columns=100, cells=(MAX_ROWS + 101) * 40, unpacked_bytes=20 * 1024 * 1024
+)
 MAX_PAGU = Decimal("1000000000000000")  # Rp1 kuadriliun: far above any package
 
 
@@ -40,24 +47,23 @@ def _rows_from_csv(data: bytes):
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text), dialect):
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:  # parse_rows reports the excess; no need to read on
+                break
+    except csv.Error:
+        raise RUPImportError([_("Berkas CSV tidak dapat dibaca.")]) from None
+    return rows
 
 
 def _rows_from_xlsx(data: bytes):
-    from openpyxl import load_workbook
-
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise RUPImportError([_("Berkas XLSX tidak dapat dibaca.")]) from None
-    ws = wb.worksheets[0]
-    rows = []
-    for row in ws.iter_rows(values_only=True):
-        rows.append(["" if v is None else v for v in row])
-        if len(rows) > MAX_ROWS + 1:
-            break
-    wb.close()
-    return rows
+        rows = read_xlsx(data, XLSX_LIMITS, data_only=True)
+    except SpreadsheetError as exc:
+        raise RUPImportError([exc.message]) from None
+    return [["" if v is None else v for v in row] for row in rows]
 
 
 def _choice(value, choices, label):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import vendor_required
+from ecatalog.security import throttle_posts
 
 from .. import importers, services
 from ..forms import (
@@ -57,6 +58,9 @@ def _error_text(exc) -> str:
     return " ".join(exc.messages)
 
 
+@throttle_posts(
+    "register", limit_setting="REGISTRATION_RATE_LIMIT", window_setting="REGISTRATION_RATE_WINDOW"
+)
 def register(request):
     """Anonymous self-registration: account + business in one go, then logged in as pending."""
     if request.user.is_authenticated:

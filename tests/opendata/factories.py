@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import factory
 
 from accounts.models import Role
+from ecatalog.append_only import keep_given_timestamps
 from procurement.models import (
     AGREED_STATUSES,
     Order,
@@ -156,14 +157,15 @@ def make_order(
     ):
         full = status != OrderStatus.PARTIALLY_RECEIVED
         received_at = received or sent + timedelta(days=3)
-        receipt = Receipt.objects.create(
-            order=order,
-            number=f"BAST/{order.pk:05d}",
-            received_on=received_at.date(),
-            received_by=order.buyer,
-            note="Diterima oleh Bambang Pejabatsekali",
-        )
-        Receipt.objects.filter(pk=receipt.pk).update(created_at=received_at)
+        with keep_given_timestamps(Receipt):  # receipts are append-only: no backdating afterwards
+            receipt = Receipt.objects.create(
+                order=order,
+                number=f"BAST/{order.pk:05d}",
+                received_on=received_at.date(),
+                received_by=order.buyer,
+                note="Diterima oleh Bambang Pejabatsekali",
+                created_at=received_at,
+            )
         qty = line.quantity if full else max(1, line.quantity // 2)
         ReceiptLine.objects.create(receipt=receipt, order_line=line, quantity=qty)
         line.received_quantity = qty
@@ -175,14 +177,15 @@ def make_order(
             _event(order, OrderStatus.PARTIALLY_RECEIVED, OrderStatus.SHIPPED)
     if status in (OrderStatus.PAID, OrderStatus.COMPLETED):
         paid_at = paid or (order.received_at + timedelta(days=7))
-        payment = Payment.objects.create(
-            order=order,
-            amount=order.total,
-            paid_on=paid_at.date(),
-            reference="TRF-9988776655-REK-1234567890",
-            recorded_by=order.buyer,
-        )
-        Payment.objects.filter(pk=payment.pk).update(created_at=paid_at)
+        with keep_given_timestamps(Payment):
+            Payment.objects.create(
+                order=order,
+                amount=order.total,
+                paid_on=paid_at.date(),
+                reference="TRF-9988776655-REK-1234567890",
+                recorded_by=order.buyer,
+                created_at=paid_at,
+            )
         order.paid_at = paid_at
         _event(order, OrderStatus.PAID, OrderStatus.RECEIVED)
     if status == OrderStatus.COMPLETED:

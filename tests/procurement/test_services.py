@@ -451,3 +451,20 @@ def test_rup_package_constraint_backs_the_services(package):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         RUPPackage.objects.filter(pk=package.pk).update(committed=package.pagu + 1)
+
+
+def test_rejection_reason_with_line_breaks_still_reaches_the_buyer_by_email(
+    buyer, vendor, product, package, django_capture_on_commit_callbacks
+):
+    order = make_order(buyer=buyer, package=package, items=[(product, 1)])
+    reason = "Stok habis.\r\nGudang kami kebanjiran;\nkirim ulang bulan depan."
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject_order(order=order, by=vendor.user, reason=reason)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [buyer.email]
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.subject.startswith(f"[E-Katalog Lokal] {order.number}: ")
+    assert "Stok habis." in message.subject
+    assert reason in message.body
+    message.message()  # the headers serialise: no BadHeaderError at the SMTP backend either

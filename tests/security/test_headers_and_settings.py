@@ -113,3 +113,51 @@ def test_check_deploy_is_clean_with_production_environment():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)" in result.stdout
+
+
+def _start_django(env):
+    code = "import django; django.setup(); from django.conf import settings as s; print('started', s.DEBUG)"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = _production_env()
+    del env["SECRET_KEY"]
+    result = _start_django(env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
+    assert "started" not in result.stdout
+
+
+def test_production_refuses_to_start_with_the_published_development_key():
+    from ecatalog.settings import DEVELOPMENT_SECRET_KEY
+
+    for key in (DEVELOPMENT_SECRET_KEY, "", "   ", "django-insecure-" + "x" * 50):
+        result = _start_django(_production_env(SECRET_KEY=key))
+        assert result.returncode != 0, key
+        assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_fails_loudly_without_a_secret_key():
+    env = _production_env()
+    del env["SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_a_developer_machine_still_starts_on_the_development_key():
+    env = _production_env(DEBUG="1")
+    del env["SECRET_KEY"]
+    result = _start_django(env)
+    assert result.returncode == 0, result.stderr
+    assert "started True" in result.stdout

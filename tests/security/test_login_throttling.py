@@ -5,9 +5,12 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import authenticate
+from django.core import signing
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Role
+from ecatalog.security import DEVICE_COOKIE_SALT
 
 from ..factories import PASSWORD, UserFactory
 
@@ -91,3 +94,120 @@ def test_forwarded_address_is_used_only_behind_our_proxy(rf, settings):
     assert client_ip(request) == "127.0.0.1"
     settings.BEHIND_PROXY = True
     assert client_ip(request) == "203.0.113.7"
+
+
+def test_proxy_count_and_header_precedence_are_configurable(rf, settings):
+    from ecatalog.security import client_ip
+
+    request = rf.get(
+        "/",
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.9, 10.0.0.2",
+        HTTP_X_REAL_IP="198.51.100.20",
+    )
+    settings.BEHIND_PROXY = False
+    settings.AXES_IPWARE_PROXY_COUNT = 2  # a load balancer, then nginx: the client is 2nd from the right
+    assert client_ip(request) == "198.51.100.9"
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
+    assert client_ip(request) == "198.51.100.20"
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    short = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert client_ip(short) == "127.0.0.1"  # fewer hops than trusted proxies: not trusted
+
+
+# --------------------------------------------------------------------------- trusted devices
+
+LOGIN_URL = "/akun/masuk/"
+
+
+@pytest.fixture
+def treasurer():
+    return UserFactory(username="bendahara1", role=Role.BUYER)
+
+
+def _web_login(client, username, password):
+    return client.post(LOGIN_URL, {"username": username, "password": password}, REMOTE_ADDR=OFFICE_NAT)
+
+
+def _lock_from_the_office(settings, username):
+    prankster = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _web_login(prankster, username, "tebak-tebakan")
+    assert _web_login(prankster, username, PASSWORD).status_code == 429
+    return prankster
+
+
+def _trusted_browser(username):
+    browser = Client()
+    assert _web_login(browser, username, PASSWORD).status_code == 302
+    browser.post("/akun/keluar/")  # a real logout (Client.logout() would drop every cookie)
+    assert not browser.get("/akun/").wsgi_request.user.is_authenticated
+    return browser
+
+
+def test_successful_login_sets_a_signed_long_lived_device_cookie(client, settings, treasurer):
+    response = _web_login(client, "bendahara1", PASSWORD)
+    assert response.status_code == 302
+    cookie = response.cookies[settings.LOGIN_DEVICE_COOKIE_NAME]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert int(cookie["max-age"]) >= 300 * 24 * 3600
+    assert "bendahara1" in signing.loads(cookie.value, salt=DEVICE_COOKIE_SALT)
+
+
+def test_browser_that_logged_in_before_still_logs_in_while_its_username_is_locked(settings, treasurer):
+    browser = _trusted_browser("bendahara1")
+    prankster = _lock_from_the_office(settings, "bendahara1")
+    response = _web_login(browser, "bendahara1", PASSWORD)
+    assert response.status_code == 302
+    assert browser.get("/akun/").wsgi_request.user == treasurer
+    # ...and that does not lift the lock for the unknown browser at the same address.
+    assert _web_login(prankster, "bendahara1", PASSWORD).status_code == 429
+
+
+def test_unknown_browser_stays_locked(client, settings, treasurer):
+    _lock_from_the_office(settings, "bendahara1")
+    assert _web_login(client, "bendahara1", PASSWORD).status_code == 429
+
+
+def test_trusted_browser_failures_still_count_and_show_the_ordinary_error(settings, treasurer):
+    browser = _trusted_browser("bendahara1")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = _web_login(browser, "bendahara1", "salah-ketik")
+        assert response.status_code == 200
+        assert "Nama pengguna atau kata sandi salah" in response.content.decode()
+    attempts = AccessAttempt.objects.get(username="bendahara1", ip_address=OFFICE_NAT)
+    assert attempts.failures_since_start == settings.AXES_FAILURE_LIMIT
+    assert _web_login(Client(), "bendahara1", PASSWORD).status_code == 429
+    assert _web_login(browser, "bendahara1", PASSWORD).status_code == 302
+
+
+def test_device_cookie_of_another_user_does_not_unlock(settings, treasurer):
+    UserFactory(username="rekan", role=Role.BUYER)
+    browser = _trusted_browser("rekan")
+    _lock_from_the_office(settings, "bendahara1")
+    assert _web_login(browser, "bendahara1", PASSWORD).status_code == 429
+
+
+FORGERIES = {
+    "plain username": lambda: "bendahara1",
+    "signed for another purpose": lambda: signing.dumps(["bendahara1"], salt="another-purpose"),
+    "signed with another key": lambda: signing.dumps(
+        ["bendahara1"], salt=DEVICE_COOKIE_SALT, key="not-our-secret-key-0123456789"
+    ),
+}
+
+
+@pytest.mark.parametrize("forgery", list(FORGERIES))
+def test_forged_device_cookie_is_ignored(settings, treasurer, forgery):
+    value = FORGERIES[forgery]()
+    _lock_from_the_office(settings, "bendahara1")
+    forger = Client()
+    forger.cookies[settings.LOGIN_DEVICE_COOKIE_NAME] = value
+    assert _web_login(forger, "bendahara1", PASSWORD).status_code == 429
+
+
+def test_expired_device_cookie_is_ignored(settings, treasurer):
+    browser = _trusted_browser("bendahara1")
+    _lock_from_the_office(settings, "bendahara1")
+    settings.LOGIN_DEVICE_COOKIE_DAYS = 0
+    assert _web_login(browser, "bendahara1", PASSWORD).status_code == 429

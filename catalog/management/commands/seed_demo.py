@@ -50,6 +50,7 @@ from catalog.models import (
 )
 from catalog.selectors import clear_category_cache
 from catalog.storage import private_storage
+from ecatalog.append_only import keep_given_timestamps
 from procurement.models import OPD, OPDMember
 
 DEMO_PASSWORD = "demo12345"
@@ -659,19 +660,13 @@ class Command(BaseCommand):
                     created_at=self.now - timedelta(hours=rng.randint(2, 30)),
                 )
             )
-        event_times = [e.created_at for e in events]
-        history_times = [h.changed_at for h in history]
         ProductPhoto.objects.bulk_create(photos, batch_size=1000)
-        ProductEvent.objects.bulk_create(events, batch_size=1000)
-        PriceHistory.objects.bulk_create(history, batch_size=1000)
-        # auto_now_add overwrote the timestamps on save: put the demo's history back.
-        for obj, when in zip(events, event_times, strict=True):
-            obj.created_at = when
-        for obj, when in zip(history, history_times, strict=True):
-            obj.changed_at = when
+        # Events and price history are append-only (never updated afterwards, and PostgreSQL
+        # refuses it): they are inserted with the demo's historical timestamps in place.
+        with keep_given_timestamps(ProductEvent, PriceHistory):
+            ProductEvent.objects.bulk_create(events, batch_size=1000)
+            PriceHistory.objects.bulk_create(history, batch_size=1000)
         Product.objects.bulk_update(touched, ["created_at", "price"], batch_size=500)
-        ProductEvent.objects.bulk_update(events, ["created_at"], batch_size=500)
-        PriceHistory.objects.bulk_update(history, ["changed_at"], batch_size=500)
         return len(products)
 
     # --- change requests ----------------------------------------------------------------------
@@ -712,13 +707,14 @@ class Command(BaseCommand):
             )
             when = self.now - timedelta(days=days, hours=rng.randint(0, 8))
             VendorChangeRequest.objects.filter(pk=change.pk).update(created_at=when)
-            event = VendorEvent.objects.create(
-                vendor=vendor,
-                actor=vendor.user,
-                from_status=vendor.status,
-                to_status=vendor.status,
-                note=f"Permintaan perubahan data #{change.pk} diajukan: {', '.join(change.field_labels())}",
-            )
-            VendorEvent.objects.filter(pk=event.pk).update(created_at=when)
+            with keep_given_timestamps(VendorEvent):
+                VendorEvent.objects.create(
+                    vendor=vendor,
+                    actor=vendor.user,
+                    from_status=vendor.status,
+                    to_status=vendor.status,
+                    note=f"Permintaan perubahan data #{change.pk} diajukan: {', '.join(change.field_labels())}",
+                    created_at=when,
+                )
             created.append(change)
         return created

@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -24,8 +23,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from catalog.demo_files import make_pdf
-from catalog.models import PriceHistory, Product, ProductEvent, ProductStatus
+from catalog.models import PriceHistory, Product, ProductEvent, ProductPhoto, ProductStatus
 from catalog.storage import private_storage
+from ecatalog.append_only import keep_given_timestamps
 from procurement import services
 from procurement.models import (
     AGREED_STATUSES,
@@ -100,22 +100,6 @@ RATING_COMMENTS = [
     "Sangat baik.",
     "",
 ]
-
-
-@contextmanager
-def keep_given_timestamps(*models):
-    """Let bulk_create keep the historical timestamps we set (auto_now/auto_now_add off for a while)."""
-    saved = []
-    for model in models:
-        for field in model._meta.concrete_fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                saved.append((field, field.auto_now, field.auto_now_add))
-                field.auto_now = field.auto_now_add = False
-    try:
-        yield
-    finally:
-        for field, auto_now, auto_now_add in saved:
-            field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
 class Command(BaseCommand):
@@ -507,10 +491,12 @@ class Command(BaseCommand):
         return len(touched)
 
     def plant_fresh_products(self, entries, count: int = 2) -> set[int]:
-        """A few products first published two days before their first order (an agreed one): the catalogue
-        timeline of each (created, submitted, published and their events) moves to fit."""
+        """A few products first published two days before their first order (an agreed one).
+
+        Catalogue events are append-only, so an existing product's timeline cannot be moved: the
+        vendor lists a new variant of the ordered product (its own events, published two days
+        before the order), and that order's line is for the new variant."""
         with_history = set(PriceHistory.objects.values_list("product_id", flat=True).distinct())
-        # First by creation, so that no order (not even a draft) predates the new publication.
         first_order: dict[int, tuple[datetime, Order, Product]] = {}
         for order, lines, _times, _negotiated in entries:
             for line in lines:
@@ -519,26 +505,60 @@ class Command(BaseCommand):
                     first_order[line.product_id] = (order.created_at, order, line.product)
         candidates = sorted(
             (
-                (created_at, product)
+                (created_at, order, product)
                 for created_at, order, product in first_order.values()
                 if order.status in AGREED_STATUSES
                 and order.fiscal_year == self.year
                 and product.pk not in with_history
             ),
-            key=lambda item: item[1].pk,
+            key=lambda item: item[2].pk,
         )
         chosen = self.plant_rng.sample(candidates, k=min(len(candidates), count))
-        for ordered_at, product in chosen:
+        fresh = set()
+        for ordered_at, order, product in chosen:
             published = ordered_at - timedelta(days=2)
             submitted = published - timedelta(days=1)
-            Product.objects.filter(pk=product.pk).update(
-                published_at=published, submitted_at=submitted, created_at=submitted - timedelta(hours=3)
+            photos = list(product.photos.all())
+            variant = Product.objects.get(pk=product.pk)
+            variant.pk = None
+            variant._state.adding = True
+            variant.slug = f"{product.slug}-varian-baru"[:220]
+            variant.name = f"{product.name} (varian baru)"[:200]
+            variant.created_at, variant.submitted_at, variant.published_at = (
+                submitted - timedelta(hours=3),
+                submitted,
+                published,
             )
-            product.published_at = published
-            events = ProductEvent.objects.filter(product=product)
-            events.filter(to_status=ProductStatus.SUBMITTED).update(created_at=submitted)
-            events.filter(to_status=ProductStatus.PUBLISHED).update(created_at=published)
-        return {product.pk for _sent, product in chosen}
+            with keep_given_timestamps(Product):
+                variant.save()
+            for photo in photos:
+                photo.pk = None
+                photo._state.adding = True
+                photo.product = variant
+            ProductPhoto.objects.bulk_create(photos)
+            with keep_given_timestamps(ProductEvent):
+                ProductEvent.objects.bulk_create(
+                    [
+                        ProductEvent(
+                            product=variant,
+                            actor=product.vendor.user,
+                            from_status=ProductStatus.DRAFT,
+                            to_status=ProductStatus.SUBMITTED,
+                            created_at=submitted,
+                        ),
+                        ProductEvent(
+                            product=variant,
+                            actor=None,
+                            from_status=ProductStatus.SUBMITTED,
+                            to_status=ProductStatus.PUBLISHED,
+                            note="Kurasi demo",
+                            created_at=published,
+                        ),
+                    ]
+                )
+            OrderLine.objects.filter(order=order, product=product).update(product=variant)
+            fresh.add(variant.pk)
+        return fresh
 
     def plant_price_raises(self, entries, count: int = 3, skip: set[int] = frozenset()) -> int:
         """A few agreed orders whose product's price was raised 25% three days before the order was
