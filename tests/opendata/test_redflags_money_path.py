@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import PriceHistory, ProductEvent, ProductStatus
+from ecatalog.append_only import keep_given_timestamps
 from opendata.models import RedFlag, RedFlagKind, RedFlagSettings
 from opendata.redflags import (
     Period,
@@ -38,9 +39,10 @@ def _ids(hits):
 
 
 def _price_change(product, old, new, when):
-    change = PriceHistory.objects.create(product=product, old_price=Decimal(old), new_price=Decimal(new))
-    PriceHistory.objects.filter(pk=change.pk).update(changed_at=when)  # auto_now_add
-    return change
+    with keep_given_timestamps(PriceHistory):  # append-only: inserted with its time in place
+        return PriceHistory.objects.create(
+            product=product, old_price=Decimal(old), new_price=Decimal(new), changed_at=when
+        )
 
 
 def _product(**kwargs):
@@ -144,10 +146,13 @@ def test_ordered_after_publishing_is_one_flag_per_product_and_opd(cfg):
 def test_the_first_publication_counts_not_a_republication(cfg):
     # Published long ago, edited and published again: its new published_at is recent.
     product = _product(published_at=jkt(2025, 5, 1, 9))
-    ProductEvent.objects.create(
-        product=product, from_status=ProductStatus.SUBMITTED, to_status=ProductStatus.PUBLISHED
-    )
-    ProductEvent.objects.filter(product=product).update(created_at=LONG_AGO)
+    with keep_given_timestamps(ProductEvent):
+        ProductEvent.objects.create(
+            product=product,
+            from_status=ProductStatus.SUBMITTED,
+            to_status=ProductStatus.PUBLISHED,
+            created_at=LONG_AGO,
+        )
     make_order(OrderStatus.ACCEPTED, product=product, sent=jkt(2025, 5, 2, 9))
     assert ordered_after_publishing(YEAR, cfg) == []
 
