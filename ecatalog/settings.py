@@ -444,6 +444,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opendata.tasks.nightly_red_flags",
         "schedule": crontab(hour=1, minute=45),
     },
+    # Working-day deadlines (auto-cancel, reminders, escalations) and certificate expiry: hourly, so
+    # a deadline passed at any hour is acted on within the hour (procurement/deadlines.py).
+    "procurement-run-deadlines": {"task": "procurement.run_deadlines", "schedule": crontab(minute=5)},
     "opendata-nightly-ocds-bulk": {
         "task": "opendata.tasks.rebuild_all_ocds_bulk_files",
         "schedule": crontab(hour=2, minute=15),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Product, ProductStatus, Vendor, VendorDocument, VendorStatus
+from catalog.models import Product, ProductStatus, Vendor, VendorChangeRequest, VendorDocument, VendorStatus
 from catalog.money import format_rupiah
 
 from .deadlines import Clock, order_clock
@@ -208,6 +208,28 @@ def _vendors_waiting() -> Section:
     )
 
 
+def _change_requests_waiting() -> Section:
+    qs = VendorChangeRequest.objects.filter(status=VendorChangeRequest.Status.PENDING)
+    rows = list(qs.select_related("vendor").order_by("created_at", "id")[:LIMIT])
+    items = [
+        Item(
+            c.vendor.business_name,
+            reverse("catalog:change_request_queue") + f"#perubahan-{c.pk}",
+            c.created_at,
+            # A bank-account change is the classic payment-diversion fraud: say so in the list.
+            ", ".join(c.field_labels()) + (f" · {_('rekening bank')}" if c.touches_bank_account else ""),
+        )
+        for c in rows
+    ]
+    return Section(
+        "change_requests",
+        str(_("Permintaan perubahan data penyedia")),
+        items,
+        qs.count(),
+        reverse("catalog:change_request_queue"),
+    )
+
+
 def _products_waiting() -> Section:
     qs = Product.objects.filter(status=ProductStatus.SUBMITTED)
     rows = list(qs.select_related("vendor").order_by(F("submitted_at").asc(nulls_first=True), "id")[:LIMIT])
@@ -265,7 +287,13 @@ def _complaints_waiting() -> Section:
     )
 
 
-BPBJ_SECTIONS = [_vendors_waiting, _products_waiting, _documents_waiting, _complaints_waiting]
+BPBJ_SECTIONS = [
+    _vendors_waiting,
+    _change_requests_waiting,
+    _products_waiting,
+    _documents_waiting,
+    _complaints_waiting,
+]
 
 
 def bpbj_sections(*, cal: Calendar | None = None, today: date | None = None) -> list[Section]:

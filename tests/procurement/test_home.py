@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.models import ProductStatus, VendorStatus
+from catalog.models import ProductStatus, VendorChangeRequest, VendorStatus
 from procurement import services
 from procurement.models import LatePaymentComplaint, OrderStatus
 from tests.factories import ProductFactory, VendorFactory
@@ -119,10 +119,21 @@ def test_home_never_lists_another_opds_or_vendors_orders(
     assert all(s.total == 0 for s in got.values())
 
 
-def test_bpbj_home_lists_vendors_products_and_complaints_waiting_with_their_age(
+def _change_request(**vendor_fields):
+    other = VendorFactory(status=VendorStatus.VERIFIED, **vendor_fields)
+    return VendorChangeRequest.objects.create(
+        vendor=other,
+        changes={"bank_account_number": {"old": "111", "new": "222"}},
+        requested_by=other.user,
+        registered_email=other.email,
+    )
+
+
+def test_bpbj_home_lists_vendors_products_change_requests_and_complaints_waiting_with_their_age(
     bpbj_client, vendor, buyer, package, product
 ):
     VendorFactory(status=VendorStatus.PENDING, business_name="CV Menunggu")
+    _change_request(business_name="UD Ganti Rekening")
     ProductFactory(vendor=vendor, status=ProductStatus.SUBMITTED, submitted_at=at(date(2026, 11, 20)))
     order = make_order(buyer=buyer, package=package, items=[(product, 1)], status=S.RECEIVED)
     LatePaymentComplaint.objects.create(
@@ -132,12 +143,14 @@ def test_bpbj_home_lists_vendors_products_and_complaints_waiting_with_their_age(
     got = sections(response)
     assert got["vendors"].items[0].label == "CV Menunggu"
     assert got["products"].total == 1 and got["complaints"].total == 1
+    assert got["change_requests"].items[0].label == "UD Ganti Rekening"
+    assert "rekening bank" in got["change_requests"].items[0].detail
     assert "menunggu" in response.content.decode()
 
 
 # Session, user, OPD membership/vendor, notification badge, city holidays, then each section's rows
 # and count (the vendor page also shows its products and documents).
-PINNED_QUERIES = {"approver": 9, "treasurer": 7, "buyer": 9, "vendor": 17, "bpbj": 13}
+PINNED_QUERIES = {"approver": 9, "treasurer": 7, "buyer": 9, "vendor": 17, "bpbj": 15}
 
 
 @pytest.mark.parametrize("who", ["approver", "treasurer", "buyer", "vendor", "bpbj"])
@@ -170,6 +183,7 @@ def test_home_query_count_does_not_grow_with_rows(
             )
             LatePaymentComplaint.objects.create(order=order, vendor=vendor, filed_by=vendor.user, note="x")
             VendorFactory(status=VendorStatus.PENDING)
+            _change_request()
             ProductFactory(vendor=vendor, status=ProductStatus.SUBMITTED)
 
     add_rows(1)
