@@ -143,6 +143,7 @@ def test_seed_demo_leaves_change_requests_and_a_new_photo_for_bpbj():
     for change in pending:  # the old values are still in force
         for name, values in change.changes.items():
             assert getattr(change.vendor, name) == values["old"]
+            assert values["new"] != values["old"]  # every request asks for a real change
     waiting = ProductPhoto.objects.filter(status=PhotoStatus.PENDING, product__status=ProductStatus.PUBLISHED)
     assert waiting.exists()
     assert not public_photos().filter(pk__in=waiting).exists()

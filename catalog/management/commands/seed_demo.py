@@ -698,7 +698,9 @@ class Command(BaseCommand):
             plans.append((vendor, {"is_pkp": {"old": False, "new": True}}))
         vendor = pick(verified)
         if vendor:
-            new_name = f"CV {vendor.business_name.split(' ', 1)[-1]}"[:200]
+            rest = vendor.business_name.split(" ", 1)[-1]
+            # A real change of legal form: UD/toko → CV, CV → PT.
+            new_name = (f"PT {rest}" if vendor.business_name.startswith("CV ") else f"CV {rest}")[:200]
             plans.append((vendor, {"business_name": {"old": vendor.business_name, "new": new_name}}))
         created = []
         for days, (vendor, changes) in zip((1, 3, 6), plans, strict=False):
