@@ -95,7 +95,14 @@ class ProductSerializer(serializers.Serializer):
 
     def _photos(self, product) -> list:
         photos = getattr(product, "first_photos", None)
-        return list(product.photos.all()) if photos is None else photos
+        if photos is not None:
+            return photos
+        if "photos" in getattr(product, "_prefetched_objects_cache", {}):
+            return list(product.photos.all())  # the selectors prefetch public_photos()
+        # Only curated photos are public, whichever queryset the product came from.
+        from catalog.selectors import public_photos
+
+        return list(public_photos().filter(product=product))
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, product) -> str:
