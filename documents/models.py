@@ -6,8 +6,8 @@ whose generation failed simply has no row yet and is generated again (``issue_do
 ``documents.issue_missing`` in beat); nothing half-made is ever on record.
 
 Generic on purpose: a document is a kind, a number, an order and the row it was issued for
-(``source_id``: the BAST or the payment; none for the SP), so a new kind of document is one
-entry in ``documents.kinds.KINDS``.
+(``source_id``: the order for the SP, the BAST, the payment), so a new kind of document (an
+order addendum) is one entry in ``documents.kinds.KINDS`` and one choice here.
 """
 
 from django.db import models
@@ -29,8 +29,8 @@ class IssuedDocument(AppendOnlyModel):
     order = models.ForeignKey(
         "procurement.Order", on_delete=models.PROTECT, related_name="documents", verbose_name=_("pesanan")
     )
-    # The BAST, payment (or later addendum) row the document was issued for; empty for the SP.
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The row the document was issued for: the order (SP), the BAST, the payment.
+    source_id = models.PositiveBigIntegerField()
     # The public verification page's key, printed as a QR code on the document.
     code = models.CharField(_("kode verifikasi"), max_length=32, unique=True)
     file = models.FileField(_("berkas PDF"), upload_to="documents/%Y/%m/", storage=private_storage)

@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('sp', 'Surat Pesanan'), ('bast', 'Berita Acara Serah Terima'), ('payment', 'Tanda terima pembayaran')], max_length=20, verbose_name='jenis')),
                 ('number', models.CharField(max_length=80, verbose_name='nomor')),
-                ('source_id', models.PositiveBigIntegerField(blank=True, null=True)),
+                ('source_id', models.PositiveBigIntegerField()),
                 ('code', models.CharField(max_length=32, unique=True, verbose_name='kode verifikasi')),
                 ('file', models.FileField(storage=catalog.storage.PrivateStorage(), upload_to='documents/%Y/%m/', verbose_name='berkas PDF')),
                 ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
