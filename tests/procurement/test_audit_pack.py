@@ -48,7 +48,9 @@ def audited_order(settings, buyer, vendor, other_opd_member, treasurer, product,
 
     order = make_order(buyer=buyer, package=package, items=[(product, 10)])
     line = order.lines.get()
-    services.propose_negotiation(order=order, by=buyer, lines={line.pk: (24000, 10)}, note="Mohon harga grosir")
+    services.propose_negotiation(
+        order=order, by=buyer, lines={line.pk: (24000, 10)}, note="Mohon harga grosir"
+    )
     services.accept_offer(order=order, by=vendor.user)
     services.accept_order(order=order, by=vendor.user)
     documents.issue("sp", order.pk)
