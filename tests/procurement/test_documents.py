@@ -93,15 +93,29 @@ def test_the_pdf_says_what_the_document_must_say_and_carries_the_verification_ad
     assert f"https://katalog.batukota.go.id/verifikasi/{doc.code}/" in text.replace("\n", "")
 
 
-def test_the_qr_code_encodes_the_verification_page(on_issue, buyer, vendor, product, package):
+def test_the_qr_code_in_the_pdf_holds_the_verification_address(
+    on_issue, buyer, vendor, product, package, monkeypatch
+):
+    from django.template.loader import render_to_string
+
+    from documents import pdf as pdf_module
+
+    rendered = {}
+    real = pdf_module.render_pdf
+
+    def spy(template, context):
+        rendered["html"] = render_to_string(template, context)
+        return real(template, context)
+
+    monkeypatch.setattr("documents.services.render_pdf", spy)
     order = make_order(buyer=buyer, package=package, items=[(product, 3)])
     services.accept_order(order=order, by=vendor.user)
     doc = documents.issue("sp", order.pk)
     url = documents.verify_url(doc.code)
     assert url == f"https://katalog.batukota.go.id/verifikasi/{doc.code}/"
-    # segno draws the same matrix for the same URL: the PDF embeds exactly this QR code.
-    assert documents.qr_data_uri(url) == documents.qr_data_uri(url)
-    assert documents.qr_data_uri(url).startswith("data:image/svg+xml")
+    # The image in the PDF's HTML is segno's QR code of exactly that address.
+    qr = documents.qr_data_uri(url)
+    assert qr.startswith("data:image/svg+xml") and f'src="{qr}"' in rendered["html"]
 
 
 def test_issuing_twice_keeps_the_first_document(on_issue, buyer, vendor, product, package):
