@@ -394,3 +394,16 @@ def test_generation_time_per_document_is_recorded(on_issue, buyer, vendor, produ
     elapsed_ms = (time.perf_counter() - started) * 1000
     assert 0 < doc.generation_ms <= elapsed_ms + 1
     assert doc.size > 1000 and Decimal(doc.size) < 500_000
+
+
+def test_uploads_to_the_verification_page_are_rate_limited(settings, anon_client, sp_document):
+    from django.core.cache import cache
+
+    cache.clear()  # counters of earlier tests' uploads from the same address
+    settings.VERIFY_RATE_LIMIT = 1
+    url = reverse("documents:verify", args=[sp_document.code])
+    upload = SimpleUploadedFile("sp.pdf", b"%PDF-1.4 palsu", "application/pdf")
+    assert anon_client.post(url, {"berkas": upload}).status_code == 200
+    upload = SimpleUploadedFile("sp.pdf", b"%PDF-1.4 palsu", "application/pdf")
+    assert anon_client.post(url, {"berkas": upload}).status_code == 429
+    assert anon_client.get(url).status_code == 200  # reading the page is never limited
