@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from catalog.storage import private_storage
@@ -64,7 +64,12 @@ def _file_name(number: str, code: str) -> str:
 
 def issue(kind_key: str, source_id: int) -> IssuedDocument:
     """The document of ``kind_key`` for row ``source_id``: the one on record, or a new PDF."""
-    kind = KINDS[kind_key]
+    # Official documents are in Indonesian whatever language the user who caused them browses in.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _issue(KINDS[kind_key], source_id)
+
+
+def _issue(kind, source_id: int) -> IssuedDocument:
     order, source = kind.load(source_id)
     number = kind.number(order, source)
     existing = IssuedDocument.objects.filter(kind=kind.key, number=number).first()
@@ -73,6 +78,7 @@ def issue(kind_key: str, source_id: int) -> IssuedDocument:
 
     code = new_code()
     started = time.perf_counter()
+    facts = kind.facts(order, source)
     context = {
         **kind.context(order, source),
         "code": code,
@@ -84,9 +90,7 @@ def issue(kind_key: str, source_id: int) -> IssuedDocument:
     pdf = render_pdf(kind.template, context)
     signed = False
     if signing_configured():
-        pdf = sign_pdf(
-            pdf, reason=f"{kind.facts(order, source)['title']} {number}", location=settings.CITY_NAME
-        )
+        pdf = sign_pdf(pdf, reason=f"{facts['title']} {number}", location=settings.CITY_NAME)
         signed = True
     elapsed_ms = int((time.perf_counter() - started) * 1000)
 
@@ -102,7 +106,7 @@ def issue(kind_key: str, source_id: int) -> IssuedDocument:
                 file=name,
                 sha256=sha256_of(pdf),
                 size=len(pdf),
-                facts=kind.facts(order, source),
+                facts=facts,
                 signed=signed,
                 generation_ms=elapsed_ms,
             )

@@ -407,3 +407,40 @@ def test_uploads_to_the_verification_page_are_rate_limited(settings, anon_client
     upload = SimpleUploadedFile("sp.pdf", b"%PDF-1.4 palsu", "application/pdf")
     assert anon_client.post(url, {"berkas": upload}).status_code == 429
     assert anon_client.get(url).status_code == 200  # reading the page is never limited
+
+
+def test_documents_are_in_indonesian_whatever_language_the_user_browses_in(
+    on_issue, buyer, vendor, product, package
+):
+    from django.utils import translation
+
+    order = make_order(buyer=buyer, package=package, items=[(product, 3)])
+    services.accept_order(order=order, by=vendor.user)
+    with translation.override("en"):
+        doc = documents.issue("sp", order.pk)
+    assert doc.facts["title"] == "Surat Pesanan" and doc.facts["rows"][0][0] == "Tanggal"
+
+
+def test_two_workers_issuing_the_same_document_keep_one_pdf(
+    on_issue, settings, buyer, vendor, product, package, monkeypatch
+):
+    from documents import pdf as pdf_module
+
+    order = make_order(buyer=buyer, package=package, items=[(product, 3)])
+    services.accept_order(order=order, by=vendor.user)
+    real = pdf_module.render_pdf
+    calls = []
+
+    def racing(template, context):
+        calls.append(template)
+        if len(calls) == 1:
+            documents.issue("sp", order.pk)  # the other worker finishes while this one renders
+        return real(template, context)
+
+    monkeypatch.setattr("documents.services.render_pdf", racing)
+    doc = documents.issue("sp", order.pk)
+    assert len(calls) == 2
+    assert list(IssuedDocument.objects.filter(order=order)) == [doc]
+    # The loser's file was removed: one PDF in storage, the one on record.
+    stored = list((settings.PRIVATE_MEDIA_ROOT / "documents").rglob("*.pdf"))
+    assert [p.name for p in stored] == [doc.file.name.rsplit("/", 1)[-1]]
