@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -26,6 +26,19 @@ def _ocds_url(document: IssuedDocument) -> str:
     if not published_orders().filter(pk=order.pk).exists():
         return ""
     return reverse("opendata:ocds_record_package", args=[ocid_for(order)])
+
+
+def lookup(request):
+    """Type the code printed on a document (for a paper copy read without a QR scanner)."""
+    code = services.normalise_code(request.GET.get("kode", ""))
+    error = ""
+    if code:
+        if services.find(code) is not None:
+            return redirect("documents:verify", code=code)
+        error = _("Tidak ada dokumen dengan kode itu. Periksa kembali kode pada dokumen.")
+    return render(
+        request, "documents/lookup.html", {"error": error, "code": request.GET.get("kode", "")[:40]}
+    )
 
 
 @require_http_methods(["GET", "POST"])

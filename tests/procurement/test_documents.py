@@ -444,3 +444,13 @@ def test_two_workers_issuing_the_same_document_keep_one_pdf(
     # The loser's file was removed: one PDF in storage, the one on record.
     stored = list((settings.PRIVATE_MEDIA_ROOT / "documents").rglob("*.pdf"))
     assert [p.name for p in stored] == [doc.file.name.rsplit("/", 1)[-1]]
+
+
+def test_a_code_typed_into_the_lookup_opens_its_verification_page(anon_client, sp_document):
+    url = reverse("documents:lookup")
+    assert anon_client.get(url).status_code == 200
+    response = anon_client.get(url, {"kode": sp_document.code.lower()})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("documents:verify", args=[sp_document.code])
+    missing = anon_client.get(url, {"kode": "ZZZZ-ZZZZ"})
+    assert missing.status_code == 200 and "Tidak ada dokumen dengan kode itu" in missing.content.decode()
