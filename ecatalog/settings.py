@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "opd_scoring",
     "opendata",
     "outbox",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -451,6 +452,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opendata.tasks.rebuild_all_ocds_bulk_files",
         "schedule": crontab(hour=2, minute=15),
     },
+    # PDFs of SPs, BASTs and payments whose generation failed or was never enqueued.
+    "documents-issue-missing": {"task": "documents.issue_missing", "schedule": 600.0},
 }
 # Outbox (outbox/services.py): delivery attempts before a message is marked failed for the admin.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
@@ -460,3 +463,17 @@ SCORES_NIGHTLY_PUBLISH = env.bool("SCORES_NIGHTLY_PUBLISH", default=True)
 OCDS_BULK_ROOT = Path(env("OCDS_BULK_ROOT", default=str(BASE_DIR / "var" / "ocds-bulk")))
 # Seconds a change waits before its year's bulk file is rebuilt (changes in between share one rebuild).
 OCDS_BULK_REBUILD_DELAY = env.int("OCDS_BULK_REBUILD_DELAY", default=5 * 60)
+
+# Issued documents (documents/): the PDF of each Surat Pesanan, BAST and payment receipt.
+# The address printed in each document's QR code (the public verification page lives under it).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# Generate each document when its step commits (0: only the sweep and `manage.py issue_documents`).
+DOCUMENTS_ON_ISSUE = env.bool("DOCUMENTS_ON_ISSUE", default=True)
+# How far back the periodic sweep looks for documents that should exist but do not.
+DOCUMENTS_SWEEP_DAYS = env.int("DOCUMENTS_SWEEP_DAYS", default=14)
+# Optional PAdES signature: the city's certificate and key as a PKCS#12 file, and its password.
+DOCUMENT_SIGNING_PKCS12 = env("DOCUMENT_SIGNING_PKCS12", default="")
+DOCUMENT_SIGNING_PASSWORD = env("DOCUMENT_SIGNING_PASSWORD", default="")
+# Uploads of a PDF to the public verification page, per address and window (seconds).
+VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)
+VERIFY_RATE_LIMIT_WINDOW = env.int("VERIFY_RATE_LIMIT_WINDOW", default=600)

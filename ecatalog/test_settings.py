@@ -38,3 +38,6 @@ OCDS_BULK_ROOT = BASE_DIR / "tmp" / "test-ocds-bulk"
 # cache; tests/security/test_form_throttling.py lowers these to test the limits themselves.
 REGISTRATION_RATE_LIMIT = 10_000
 PASSWORD_RESET_RATE_LIMIT = 10_000
+# Rendering a PDF takes a few hundred milliseconds; the suite's thousands of accepted orders,
+# BASTs and payments would pay for it. tests/procurement/test_documents*.py turn it on.
+DOCUMENTS_ON_ISSUE = False

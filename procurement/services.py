@@ -358,6 +358,17 @@ def notify_users(users, message: str, *, url: str = "", order: Order | None = No
     outbox.notify_users(users, str(message), url=url, order=order)
 
 
+def _issue_document(kind: str, source_id: int) -> None:
+    """Make the step's PDF (SP, BAST, payment receipt) once it has committed.
+
+    The documents app renders, stores and hashes it in a task; a failure there never undoes the
+    step, and its sweep makes the document later. Imported late: documents depends on this app.
+    """
+    from documents.services import issue_later
+
+    transaction.on_commit(lambda: issue_later(kind, source_id))
+
+
 def _lock(order: Order) -> Order:
     """Re-read ``order`` under a row lock (PostgreSQL) inside the caller's transaction."""
     return Order.objects.select_for_update(of=("self",)).select_related("vendor", "opd").get(pk=order.pk)
@@ -1178,6 +1189,7 @@ def accept_order(*, order: Order, by) -> Order:
     notify(
         order, [order.buyer], _("diterima penyedia; Surat Pesanan %(sp)s terbit.") % {"sp": order.sp_number}
     )
+    _issue_document("sp", order.pk)
     return order
 
 
@@ -1356,6 +1368,7 @@ def record_receipt(*, order: Order, by, quantities: dict, received_on: date, not
     if complete:
         notify(order, _opd_users(order, OPDMember.Position.TREASURER), _("BAST lengkap; siap dibayar."))
     notify(order, _vendor_users(order), _("penerimaan barang dicatat (BAST %(n)s).") % {"n": receipt.number})
+    _issue_document("bast", receipt.pk)
     return receipt
 
 
@@ -1400,6 +1413,7 @@ def record_payment(*, order: Order, by, paid_on: date, reference: str) -> Paymen
         resolution=_("Dibayar %(d)s (ref. %(ref)s).")
         % {"d": paid_on.strftime("%d-%m-%Y"), "ref": payment.reference},
     )
+    _issue_document("payment", payment.pk)
     return payment
 
 

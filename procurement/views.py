@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import bpbj_required, buyer_required, vendor_required
+from documents.views import can_download_audit_pack
 from ecatalog.params import parse_id, safe_next_url
 
 from . import deadlines, price_reference, selectors, services
@@ -297,6 +298,8 @@ def order_detail(request, pk: int):
             "complaints": complaints,
             "can_complain": can_complain,
             "rule_labels": deadlines.RULE_LABELS,
+            "documents": list(order.documents.all()),
+            "can_audit_pack": can_download_audit_pack(request.user, order),
         },
     )
 

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-PROJECT_APPS = ("accounts", "catalog", "procurement", "opd_scoring", "opendata", "outbox")
+PROJECT_APPS = ("accounts", "catalog", "procurement", "opd_scoring", "opendata", "outbox", "documents")
 
 
 def _project_models():
@@ -56,6 +56,7 @@ def _seed_demo_like_data():
     call_command("compute_red_flags", stdout=out)
     call_command("seed_demo_deadlines", stdout=out)
     call_command("seed_demo_background", stdout=out)
+    call_command("seed_demo_documents", stdout=out)
     if not Proposal.objects.exists():
         propose_awards_and_penalties(snapshot=ScoreSnapshot.objects.order_by("-pk").first())
     Group.objects.get_or_create(name="BPBJ")
@@ -81,8 +82,11 @@ def _sample(model):
 
 def _private_download_url(obj):
     from catalog.models import Vendor, VendorDocument
+    from documents.models import IssuedDocument
     from procurement.models import Order
 
+    if isinstance(obj, IssuedDocument):
+        return reverse("documents:download", args=[obj.order_id, obj.pk])
     if isinstance(obj, VendorDocument):
         return reverse("catalog:document_download", args=[obj.pk])
     if isinstance(obj, Vendor):

@@ -14,6 +14,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from catalog.models import PriceHistory, ProductEvent, ProductStatus, VendorEvent, VendorStatus
+from documents.models import IssuedDocument
 from procurement.models import (
     NegotiationOffer,
     NegotiationOfferLine,
@@ -42,6 +43,7 @@ APPEND_ONLY = [
     Receipt,
     ReceiptLine,
     Payment,
+    IssuedDocument,
 ]
 APP_ROLE = f"ecatalog_app_probe_{os.getpid()}"
 
@@ -72,6 +74,17 @@ def rows(buyer, treasurer, vendor, product, package):
         ReceiptLine: ReceiptLine.objects.create(receipt=receipt, order_line=line, quantity=2),
         Payment: Payment.objects.create(
             order=order, amount=order.total, paid_on=date.today(), reference="TRF-1", recorded_by=treasurer
+        ),
+        IssuedDocument: IssuedDocument.objects.create(
+            kind="sp",
+            number=f"SP-{order.pk}",
+            order=order,
+            source_id=order.pk,
+            code="0123456789ABCDEF",
+            file="documents/sp.pdf",
+            sha256="0" * 64,
+            size=1,
+            facts={},
         ),
     }
 

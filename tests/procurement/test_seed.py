@@ -130,3 +130,29 @@ def test_seed_demo_deadlines_shows_orders_near_and_past_each_deadline():
 
     call_command("seed_demo_deadlines")  # second run: nothing new
     assert Order.objects.filter(note__startswith="Demo tenggat").count() == len(demo)
+
+
+def test_seed_demo_documents_issues_pdfs_for_the_demo_opds_paid_orders(settings):
+    from io import StringIO
+
+    from documents.models import IssuedDocument
+
+    opds = [OPDFactory() for _ in range(2)]
+    pembeli = UserFactory(username="pembeli", role="buyer")
+    OPDMember.objects.create(user=pembeli, opd=opds[0], position=OPDMember.Position.PPK)
+    penyedia = VendorFactory(user=UserFactory(username="penyedia"))
+    for i in range(3):
+        ProductFactory(vendor=penyedia, price=Decimal(1500 + 1000 * i), stock=500)
+    call_command("seed_demo_orders", orders=60)
+    out = StringIO()
+    call_command("seed_demo_documents", stdout=out)
+    paid = Order.objects.filter(opd=opds[0], status__in=PAID_STATUSES, documents__isnull=False).distinct()
+    assert 1 <= paid.count() <= 3
+    for order in paid:
+        kinds = sorted(order.documents.values_list("kind", flat=True))
+        assert kinds.count("sp") == 1 and kinds.count("payment") == 1
+        assert kinds.count("bast") == order.receipts.count()
+    assert "paket audit" in out.getvalue()
+    before = IssuedDocument.objects.count()
+    call_command("seed_demo_documents", stdout=StringIO())  # second run: nothing new
+    assert IssuedDocument.objects.count() == before

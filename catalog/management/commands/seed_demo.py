@@ -64,6 +64,7 @@ OTHER_COMMANDS = (
     "compute_opd_scores",
     "compute_red_flags",
     "seed_demo_background",
+    "seed_demo_documents",
 )
 
 
