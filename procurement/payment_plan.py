@@ -53,6 +53,11 @@ class Installment:
         return self.payment is not None
 
 
+def percent_text(value: Decimal) -> str:
+    """12.50 → "12,5"; 30 → "30" (never "3E+1")."""
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
+
+
 def share(total: Decimal, percent: Decimal) -> Decimal:
     """``percent`` % of ``total``, whole Rupiah (halves away from zero)."""
     return to_rupiah(Decimal(total) * Decimal(percent) / HUNDRED) if percent else ZERO
@@ -84,12 +89,12 @@ def validate_plan(*, advance_percent, pay_per_bast, retention_percent, retention
     if not ZERO <= advance_percent <= settings.PAYMENT_ADVANCE_MAX_PERCENT:
         errors.append(
             _("Uang muka harus antara 0 dan %(max)s%% dari total pesanan.")
-            % {"max": settings.PAYMENT_ADVANCE_MAX_PERCENT.normalize()}
+            % {"max": percent_text(settings.PAYMENT_ADVANCE_MAX_PERCENT)}
         )
     if not ZERO <= retention_percent <= settings.PAYMENT_RETENTION_MAX_PERCENT:
         errors.append(
             _("Retensi harus antara 0 dan %(max)s%% dari total pesanan.")
-            % {"max": settings.PAYMENT_RETENTION_MAX_PERCENT.normalize()}
+            % {"max": percent_text(settings.PAYMENT_RETENTION_MAX_PERCENT)}
         )
     if retention_percent and retention_until is None:
         errors.append(_("Isi tanggal sampai kapan retensi ditahan."))
@@ -142,7 +147,7 @@ def schedule(order: Order, *, lines=None, receipts=None, payments=None, today: d
             Installment(
                 "advance",
                 Payment.Kind.ADVANCE,
-                _("Uang muka %(p)s%%") % {"p": order.advance_percent.normalize()},
+                _("Uang muka %(p)s%%") % {"p": percent_text(order.advance_percent)},
                 advance,
                 ppn_inside(advance, rate),
                 due=agreed,
@@ -190,7 +195,7 @@ def schedule(order: Order, *, lines=None, receipts=None, payments=None, today: d
                 Payment.Kind.RETENTION,
                 _("Retensi %(p)s%% (ditahan sampai %(d)s)")
                 % {
-                    "p": order.retention_percent.normalize(),
+                    "p": percent_text(order.retention_percent),
                     "d": until.strftime("%d-%m-%Y") if until else "-",
                 },
                 retention,
