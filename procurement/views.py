@@ -403,7 +403,7 @@ def _run_action(request, order, action):
         )
         return _("BAST %(n)s dicatat.") % {"n": receipt.number}
     if action == "pay":
-        form = PaymentForm(post, order=order)
+        form = PaymentForm(post, order=order, installments=payment_plan.schedule(order))
         if not form.is_valid():
             raise ProcurementError(_form_errors(form))
         services.record_payment(
