@@ -137,6 +137,8 @@ def schedule(order: Order, *, lines=None, receipts=None, payments=None, today: d
     by_key = {(p.installment or "final"): p for p in payments}
     total = order.total
     advance = share(total, order.advance_percent)
+    if "advance" in by_key:  # recovered from the termins as paid, even if an addendum moved the total
+        advance = by_key["advance"].amount
     retention = share(total, order.retention_percent)
     rate = order.ppn_rate
     agreed = bool(order.sp_number)
