@@ -124,3 +124,35 @@ def test_a_proposed_addendum_has_no_printable_page(buyer, vendor, product, packa
     line = order.lines.get()
     addendum = services.propose_addendum(order=order, by=buyer, lines={line.pk: ("", 4)}, reason="Tambah")
     assert client.get(reverse("procurement:addendum_print", args=[order.pk, addendum.pk])).status_code == 404
+
+
+def test_home_pages_list_addenda_to_approve_and_instalments_to_pay(
+    buyer, vendor, approver, treasurer, product, package, opd
+):
+    from procurement import services
+
+    opd.approval_threshold = Decimal("80000")
+    opd.save()
+    services.add_to_cart(user=buyer, product_id=product.pk, quantity=3)
+    (order,) = services.checkout(
+        user=buyer,
+        token="home",
+        expected=services.current_checkout_snapshot(buyer),
+        packages={vendor.pk: package.pk},
+        delivery_address="Jl. Sudirman 1",
+        needed_by=TODAY() + timedelta(days=3),
+        plan={"advance_percent": "10"},
+    )
+    services.accept_order(order=order, by=vendor.user)
+    home = reverse("accounts:dashboard")
+    to_pay = {s.key: s for s in client_for(treasurer).get(home).context["sections"]}["installments_to_pay"]
+    assert [i.label for i in to_pay.items] == [order.number]
+    services.record_payment(order=order, by=treasurer, paid_on=TODAY(), reference="UM")
+    to_pay = {s.key: s for s in client_for(treasurer).get(home).context["sections"]}["installments_to_pay"]
+    assert to_pay.items == []
+
+    line = order.lines.get()
+    addendum = services.propose_addendum(order=order, by=buyer, lines={line.pk: ("", 4)}, reason="Tambah")
+    services.answer_addendum(addendum=addendum, by=vendor.user, accept=True)
+    waiting = {s.key: s for s in client_for(approver).get(home).context["sections"]}["addenda_to_approve"]
+    assert [i.label for i in waiting.items] == [order.number]
