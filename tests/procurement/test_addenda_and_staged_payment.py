@@ -334,3 +334,24 @@ def test_a_payment_plan_changed_by_addendum_before_the_first_payment(
     assert order.advance_percent == Decimal("20") and order.pay_per_bast
     payment = services.record_payment(order=order, by=treasurer, paid_on=TODAY(), reference="UM")
     assert payment.amount == Decimal("50000")
+
+
+def test_the_opd_index_counts_each_termin_from_its_own_bast(buyer, vendor, treasurer, product, package, opd):
+    from opd_scoring.models import PeriodKind
+    from opd_scoring.services import compute_components, get_period
+    from procurement.models import Order
+
+    order = accepted_order(buyer, vendor, product, package, qty=4, pay_per_bast=True)
+    services.ship_order(order=order, by=vendor.user)
+    Order.objects.filter(pk=order.pk).update(shipped_at=timezone.now() - timedelta(days=10))
+    line = order.lines.get()
+    day = TODAY() - timedelta(days=10)
+    services.record_receipt(order=order, by=buyer, quantities={line.pk: 1}, received_on=day)
+    services.record_payment(order=order, by=treasurer, paid_on=day + timedelta(days=5), reference="T1")
+    receive(order, buyer, 3)
+    services.record_payment(order=order, by=treasurer, paid_on=TODAY(), reference="T2")
+    period = get_period(kind=PeriodKind.YEAR, year=TODAY().year)
+    values = compute_components(period, opd_ids=[opd.pk])
+    # Termin 1 paid 5 days after its BAST, termin 2 on the day of its BAST: median 2.5 days
+    # (from the last BAST to the last payment it would be 0).
+    assert values[opd.pk]["payment_days"] == Decimal("2.5")
