@@ -53,6 +53,18 @@ MAX_NEGOTIATION_ROUNDS = env.int("MAX_NEGOTIATION_ROUNDS", default=3)
 PRICE_WARNING_RATIO = Decimal(env("PRICE_WARNING_RATIO", default="1.5"))
 # Fewer comparable products than this and the category median is shown but not warned on.
 PRICE_REFERENCE_MIN_SAMPLES = env.int("PRICE_REFERENCE_MIN_SAMPLES", default=3)
+# Staged payment (procurement/payment_plan.py): the largest advance (uang muka) and retention
+# (retensi) an order's payment plan may set, as percentages of the order total.
+PAYMENT_ADVANCE_MAX_PERCENT = Decimal(env("PAYMENT_ADVANCE_MAX_PERCENT", default="30"))
+PAYMENT_RETENTION_MAX_PERCENT = Decimal(env("PAYMENT_RETENTION_MAX_PERCENT", default="5"))
+# Income tax the treasurer withholds on each payment, code:rate (of the amount before PPN).
+# PPh 22 on goods bought by a government treasurer 1.5%; PPh final for UMKM (PP 55/2022) 0.5%.
+PPH_RATES = {
+    code.strip(): Decimal(rate)
+    for code, rate in (
+        item.split(":", 1) for item in env.list("PPH_RATES", default=["pph22:0.015", "pph_final_umkm:0.005"])
+    )
+}
 
 # Deadlines in working days (procurement/deadlines.py; the calendar is procurement/workdays.py).
 # The national e-Katalog cancels an order a party leaves for three working days.

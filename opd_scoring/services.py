@@ -18,7 +18,8 @@ grouped by OPD; a period is ``[start 00:00, end + 1 day 00:00)`` local time):
   **active days**: distinct local dates on which the OPD placed one.
 * **cancel share**: of those orders, the share rejected or cancelled.
 * **payment days**: median days from the BAST (latest receipt, else ``received_at``) to
-  payment (latest payment, else ``paid_at``) over the paid orders of the period.
+  payment (latest payment, else ``paid_at``) over the paid orders of the period; an order paid
+  in termins counts once per termin, from that termin's own BAST.
 * **realisation**: paid spending ÷ the OPD's RUP e-purchasing pagu of the year (prorated).
 
 Score: the weighted mean of each component's achievement, each capped at 100% of
@@ -33,14 +34,15 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Count, DateField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import UMK_SCALES
 from catalog.money import ZERO, format_rupiah, to_rupiah
+from procurement.deadlines import bast_and_payment_dates
 from procurement.models import (
     ENDED_UNPAID_STATUSES,
     OPD,
@@ -48,9 +50,7 @@ from procurement.models import (
     Budget,
     Order,
     OrderStatus,
-    Payment,
     ProcurementMethod,
-    Receipt,
     RUPPackage,
 )
 
@@ -216,23 +216,10 @@ def compute_components(period: Period, *, opd_ids=None) -> dict[int, dict]:
     pagu_by_opd = dict(budgets.values_list("opd_id", "goods_services_pagu"))
     rup_by_opd = dict(rup.values("opd_id").annotate(total=Sum("pagu")).values_list("opd_id", "total"))
 
-    # One query for the dates; the median itself is taken in Python (portable to SQLite).
-    bast_date = Coalesce(
-        Subquery(
-            Receipt.objects.filter(order=OuterRef("pk")).order_by("-received_on").values("received_on")[:1]
-        ),
-        TruncDate("received_at"),
-        output_field=DateField(),
-    )
-    pay_date = Coalesce(
-        Subquery(Payment.objects.filter(order=OuterRef("pk")).order_by("-paid_on").values("paid_on")[:1]),
-        TruncDate("paid_at"),
-        output_field=DateField(),
-    )
+    # The dates in two queries (each termin from its own BAST, see bast_and_payment_dates); the
+    # median itself is taken in Python (portable to SQLite).
     days_by_opd = defaultdict(list)
-    for opd_id, bast, paid_on in paid.annotate(bast=bast_date, pay=pay_date).values_list(
-        "opd_id", "bast", "pay"
-    ):
+    for opd_id, bast, paid_on in bast_and_payment_dates(paid):
         if bast and paid_on:
             days_by_opd[opd_id].append(max((paid_on - bast).days, 0))
 

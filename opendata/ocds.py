@@ -11,6 +11,7 @@ milestone (release id suffix)  tags
 ``award``   (accepted_at)      tenderUpdate, award, contract (SP issued)
 ``bast-<id>`` (each BAST)      implementation (milestone per BAST)
 ``payment-<id>`` (each payment) implementation (transaction per payment)
+``addendum-<id>`` (accepted)    contractAmendment (contract.amendments; value after it)
 ``completed`` (completed_at)   implementation, contractTermination
 ``rejected`` / ``cancelled``   tenderCancellation (before acceptance) or
                                awardCancellation + contractTermination (after)
@@ -46,8 +47,18 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from catalog.models import BusinessScale
-from catalog.money import to_rupiah
-from procurement.models import AGREED_STATUSES, Order, OrderEvent, OrderLine, OrderStatus, Payment, Receipt
+from catalog.money import format_rupiah, to_rupiah
+from procurement.models import (
+    AGREED_STATUSES,
+    Addendum,
+    AddendumStatus,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    Receipt,
+)
 
 OCDS_VERSION = "1.1"
 CURRENCY = "IDR"
@@ -89,6 +100,11 @@ def with_ocds_relations(queryset: QuerySet[Order]) -> QuerySet[Order]:
         Prefetch("lines", queryset=OrderLine.objects.select_related("category").order_by("id")),
         Prefetch("receipts", queryset=Receipt.objects.order_by("created_at", "id")),
         Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
+        Prefetch(
+            "addenda",
+            queryset=Addendum.objects.filter(status=AddendumStatus.ACCEPTED).order_by("sequence"),
+            to_attr="accepted_addenda",
+        ),
         Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")),
     )
 
@@ -266,6 +282,7 @@ class Milestone:
     seq: int
     receipt_id: int | None = None
     payment_id: int | None = None
+    addendum_id: int | None = None
 
 
 def _event_time(order: Order, status: str) -> datetime | None:
@@ -278,6 +295,12 @@ def _event_time(order: Order, status: str) -> datetime | None:
 def _when(order: Order, field: str, status: str) -> datetime:
     """The timestamp of a step: the order's field, else the audit trail, else the last change."""
     return getattr(order, field) or _event_time(order, status) or order.updated_at
+
+
+def _accepted_addenda(order: Order) -> list[Addendum]:
+    if hasattr(order, "accepted_addenda"):
+        return order.accepted_addenda
+    return list(order.addenda.filter(status=AddendumStatus.ACCEPTED).order_by("sequence"))
 
 
 def milestones(order: Order) -> list[Milestone]:
@@ -296,6 +319,16 @@ def milestones(order: Order) -> list[Milestone]:
             result.append(
                 Milestone(
                     f"bast-{receipt.pk}", receipt.created_at, ("implementation",), 2, receipt_id=receipt.pk
+                )
+            )
+        for addendum in _accepted_addenda(order):
+            result.append(
+                Milestone(
+                    f"addendum-{addendum.pk}",
+                    addendum.accepted_at,
+                    ("contractAmendment",),
+                    2,
+                    addendum_id=addendum.pk,
                 )
             )
         for payment in order.payments.all():
@@ -332,6 +365,13 @@ def release(order: Order, milestone: Milestone, all_milestones: list[Milestone])
     seen = all_milestones[: position + 1]
     receipt_ids = {m.receipt_id for m in seen if m.receipt_id}
     payment_ids = {m.payment_id for m in seen if m.payment_id}
+    # Each amendment names the release it changed: the one just before it.
+    amends = {
+        m.addendum_id: f"{ocid}-{all_milestones[i - 1].key}"
+        for i, m in enumerate(all_milestones)
+        if m.addendum_id
+    }
+    addendum_ids = [m.addendum_id for m in seen if m.addendum_id]
     awarded = any(m.key == "award" for m in seen)
     final = milestone.key in ("completed", OrderStatus.CANCELLED, OrderStatus.REJECTED)
 
@@ -380,11 +420,23 @@ def release(order: Order, milestone: Milestone, all_milestones: list[Milestone])
     if not awarded and final and order.reason:
         data["tender"]["description"] = f"{rup.name}. Alasan: {order.reason}"
     if awarded:
-        data.update(_award_and_contract(order, milestone, receipt_ids, payment_ids, final=final))
+        data.update(
+            _award_and_contract(
+                order,
+                milestone,
+                receipt_ids,
+                payment_ids,
+                final=final,
+                addendum_ids=addendum_ids,
+                amends=amends,
+            )
+        )
     return data
 
 
-def _award_and_contract(order, milestone, receipt_ids, payment_ids, *, final: bool) -> dict:
+def _award_and_contract(
+    order, milestone, receipt_ids, payment_ids, *, final: bool, addendum_ids=(), amends=None
+) -> dict:
     ocid = ocid_for(order)
     accepted_at = _when(order, "accepted_at", OrderStatus.ACCEPTED)
     cancelled = milestone.key == OrderStatus.CANCELLED
@@ -410,6 +462,28 @@ def _award_and_contract(order, milestone, receipt_ids, payment_ids, *, final: bo
         "items": _items(order, agreed=True),
         "dateSigned": iso(accepted_at),
     }
+    addenda = _accepted_addenda(order)
+    if addenda:
+        # The contract's value as of this release: before any addendum, or after the last one seen.
+        seen = [a for a in addenda if a.pk in addendum_ids]
+        contract["value"] = money(seen[-1].new_total if seen else addenda[0].old_total)
+        award["value"] = contract["value"]
+    if addendum_ids:
+        contract["amendments"] = [
+            {
+                "id": a.number,
+                "date": iso(a.accepted_at),
+                "rationale": a.reason,
+                "description": (
+                    f"Adendum {a.number}: nilai {format_rupiah(a.old_total)} menjadi {format_rupiah(a.new_total)}; "
+                    f"dibutuhkan {a.new_needed_by:%d-%m-%Y}."
+                ),
+                "amendsReleaseID": (amends or {}).get(a.pk, ""),
+                "releaseID": f"{ocid_for(order)}-addendum-{a.pk}",
+            }
+            for a in addenda
+            if a.pk in addendum_ids
+        ]
     implementation: dict = {}
     receipts = [r for r in order.receipts.all() if r.pk in receipt_ids]
     if receipts:

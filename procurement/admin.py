@@ -13,6 +13,8 @@ from ecatalog.admin_utils import ReadOnlyAdmin, ReadOnlyInline, private_file_lin
 
 from .models import (
     OPD,
+    Addendum,
+    AddendumLine,
     Budget,
     CartItem,
     CityHoliday,
@@ -150,6 +152,13 @@ class OrderAdmin(admin.ModelAdmin):
         "paid_at",
         "completed_at",
         "cancelled_at",
+        # The payment plan changes only by addendum, what was paid only by a recorded payment.
+        "advance_percent",
+        "pay_per_bast",
+        "retention_percent",
+        "retention_until",
+        "paid_amount",
+        "addendum_count",
     ]
 
     def has_add_permission(self, request):
@@ -197,9 +206,23 @@ class ReceiptAdmin(ReadOnlyAdmin):
     inlines = [ReceiptLineInline]
 
 
+class AddendumLineInline(ReadOnlyInline):
+    model = AddendumLine
+
+
+@admin.register(Addendum)
+class AddendumAdmin(ReadOnlyAdmin):
+    """Addenda are proposed, answered and approved on the order page (the services' rules)."""
+
+    list_display = ["__str__", "order", "status", "old_total", "new_total", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["number", "order__number"]
+    inlines = [AddendumLineInline]
+
+
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["order", "amount", "paid_on", "reference"]
+    list_display = ["order", "kind", "amount", "pph_amount", "paid_on", "reference"]
     search_fields = ["order__number", "reference"]
 
 

@@ -26,12 +26,12 @@ from __future__ import annotations
 import logging
 import statistics
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import DateField, OuterRef, Subquery
+from django.db.models import DateField, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -107,7 +107,15 @@ def _clock_start(order: Order, rule: str) -> datetime | None:
     if rule == BAST_DUE:
         return order.shipped_at or order.status_changed_at
     if rule == PAYMENT_DUE:
-        return order.received_at or order.status_changed_at
+        start = order.received_at or order.status_changed_at
+        if order.retention_percent and order.retention_until and start is not None:
+            from .payment_plan import share
+
+            if order.total - order.paid_amount <= share(order.total, order.retention_percent):
+                # Only the retention is left: it falls due on its date, not at the last BAST.
+                held = timezone.make_aware(datetime.combine(order.retention_until, time.min))
+                return max(start, held)
+        return start
     if rule == SHIPMENT_LATE:
         return order.accepted_at or order.status_changed_at
     return order.status_changed_at or order.sent_at or order.updated_at
@@ -333,7 +341,20 @@ def run_all(*, today: date | None = None) -> list[RuleRun]:
 
 
 def bast_and_payment_dates(paid_orders):
-    """(opd_id, BAST date, payment date) of paid orders: the latest receipt and payment."""
+    """(opd_id, BAST date, payment date) of paid orders: one row per payment tied to a BAST
+    (each termin against its own BAST), else the latest receipt and payment of the order.
+
+    An advance is paid before any BAST and a retention on its own date: neither measures how
+    fast the OPD pays for what it received, so they are left out.
+    """
+    termin_rows = list(
+        Payment.objects.filter(
+            order__in=paid_orders.values("pk"), kind=Payment.Kind.TERMIN, receipt__isnull=False
+        )
+        .values_list("order__opd_id", "receipt__received_on", "paid_on")
+        .order_by("order_id", "id")
+    )
+    with_termins = Payment.objects.filter(kind=Payment.Kind.TERMIN, order=OuterRef("pk"))
     bast_date = Coalesce(
         Subquery(
             Receipt.objects.filter(order=OuterRef("pk")).order_by("-received_on").values("received_on")[:1]
@@ -342,11 +363,21 @@ def bast_and_payment_dates(paid_orders):
         output_field=DateField(),
     )
     pay_date = Coalesce(
-        Subquery(Payment.objects.filter(order=OuterRef("pk")).order_by("-paid_on").values("paid_on")[:1]),
+        Subquery(
+            Payment.objects.filter(order=OuterRef("pk"))
+            .exclude(kind__in=(Payment.Kind.ADVANCE, Payment.Kind.RETENTION))
+            .order_by("-paid_on")
+            .values("paid_on")[:1]
+        ),
         TruncDate("paid_at"),
         output_field=DateField(),
     )
-    return paid_orders.annotate(bast=bast_date, pay=pay_date).values_list("opd_id", "bast", "pay")
+    single = (
+        paid_orders.annotate(bast=bast_date, pay=pay_date)
+        .exclude(Exists(with_termins))
+        .values_list("opd_id", "bast", "pay")
+    )
+    return [*single, *termin_rows]
 
 
 def payment_timeliness(rows, *, cal: Calendar | None = None) -> dict:

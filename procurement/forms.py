@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from catalog.images import validate_document
+from catalog.money import format_rupiah
 
 from . import services
 from .services import MAX_QUANTITY, MAX_UNIT_PRICE
@@ -51,6 +52,18 @@ class CheckoutForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Payment plan of every order of this checkout; the service checks the city's limits.
+    advance_percent = forms.DecimalField(
+        label=_("Uang muka (% dari total)"), required=False, min_value=0, max_digits=5, decimal_places=2
+    )
+    pay_per_bast = forms.BooleanField(label=_("Bayar per BAST (termin)"), required=False)
+    retention_percent = forms.DecimalField(
+        label=_("Retensi (% dari total)"), required=False, min_value=0, max_digits=5, decimal_places=2
+    )
+    retention_until = forms.DateField(label=_("Retensi ditahan sampai"), required=False, widget=DATE)
+
+    def plan(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in services.PLAN_FIELDS}
 
     def __init__(self, *args, packages, groups, **kwargs):
         super().__init__(*args, **kwargs)
@@ -207,11 +220,18 @@ class ReceiptForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
+    installment = forms.ChoiceField(label=_("Angsuran"), required=False)
     paid_on = forms.DateField(label=_("Tanggal transfer"), widget=DATE)
     reference = forms.CharField(label=_("Nomor referensi transfer"), max_length=100)
+    pph_code = forms.ChoiceField(label=_("PPh dipotong"), required=False)
 
-    def __init__(self, *args, order, receipts=None, **kwargs):
+    def __init__(self, *args, order, receipts=None, installments=None, **kwargs):
         super().__init__(*args, **kwargs)
+        due = [i for i in (installments or []) if i.due and not i.paid]
+        self.fields["installment"].choices = [
+            (i.key, f"{i.label}: {format_rupiah(i.amount)}") for i in due
+        ] or [("", _("Tidak ada angsuran yang jatuh tempo"))]
+        self.fields["pph_code"].choices = services.pph_choices()
         # The service checks the date (after the role); the form shows the allowed range.
         earliest, today = services.payment_date_bounds(order, receipts=receipts)
         self.fields["paid_on"].widget.attrs.update(min=earliest.isoformat(), max=today.isoformat())
@@ -219,6 +239,48 @@ class PaymentForm(forms.Form):
             "start": date_format(earliest)
         }
         self.initial.setdefault("paid_on", today)
+
+
+class AddendumForm(forms.Form):
+    """New quantity and unit price per line (0 removes a line), date, reason, optional new plan."""
+
+    new_needed_by = forms.DateField(label=_("Tanggal dibutuhkan"), widget=DATE)
+    reason = forms.CharField(
+        label=_("Alasan perubahan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    change_plan = forms.BooleanField(label=_("Ubah rencana pembayaran"), required=False)
+    advance_percent = CheckoutForm.base_fields["advance_percent"]
+    pay_per_bast = CheckoutForm.base_fields["pay_per_bast"]
+    retention_percent = CheckoutForm.base_fields["retention_percent"]
+    retention_until = CheckoutForm.base_fields["retention_until"]
+
+    def __init__(self, *args, order, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("new_needed_by", order.needed_by)
+        for name in services.PLAN_FIELDS:
+            self.initial.setdefault(name, getattr(order, name))
+        self.rows = []
+        for line in lines:
+            price, qty = f"price_{line.pk}", f"qty_{line.pk}"
+            self.fields[price] = forms.CharField(
+                label=_("Harga satuan %(name)s") % {"name": line.product_name},
+                initial=int(line.unit_price),
+                max_length=20,
+            )
+            self.fields[qty] = forms.IntegerField(
+                label=_("Jumlah %(name)s") % {"name": line.product_name},
+                initial=line.quantity,
+                min_value=0,
+            )
+            self.rows.append((line, price, qty))
+
+    def lines(self) -> dict:
+        return {line.pk: (self.cleaned_data[p], self.cleaned_data[q]) for line, p, q in self.rows}
+
+    def plan(self) -> dict | None:
+        if not self.cleaned_data.get("change_plan"):
+            return None
+        return {name: self.cleaned_data.get(name) for name in services.PLAN_FIELDS}
 
 
 class RatingForm(forms.Form):

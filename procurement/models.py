@@ -304,6 +304,20 @@ class Order(models.Model):
     # above both this and the threshold needs a new approval before the Surat Pesanan.
     approved_amount = MoneyField(_("jumlah yang disetujui PA/KPA"), null=True, blank=True)
     negotiation_rounds = models.PositiveSmallIntegerField(_("putaran negosiasi"), default=0)
+    # Payment plan (procurement.payment_plan): an optional advance (uang muka), then either one
+    # payment after full receipt (the default) or one termin per BAST, minus an optional
+    # retention (retensi) held until a date. Shares are percentages of the order total.
+    advance_percent = models.DecimalField(
+        _("uang muka (%)"), max_digits=5, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    pay_per_bast = models.BooleanField(_("bayar per BAST (termin)"), default=False)
+    retention_percent = models.DecimalField(
+        _("retensi (%)"), max_digits=5, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    retention_until = models.DateField(_("retensi ditahan sampai"), null=True, blank=True)
+    addendum_count = models.PositiveSmallIntegerField(_("jumlah adendum"), default=0)
+    # Sum of the payments on record (kept with each payment, so lists need no aggregate).
+    paid_amount = MoneyField(_("sudah dibayar"), default=0)
     sp_number = models.CharField(_("nomor Surat Pesanan"), max_length=60, blank=True)
     sp_sequence = models.PositiveIntegerField(null=True, blank=True)
     shipping_note = models.TextField(_("catatan pengiriman"), blank=True)
@@ -379,7 +393,8 @@ class OrderLine(models.Model):
     unit = models.CharField(_("satuan"), max_length=30)
     catalog_unit_price = MoneyField(_("harga katalog"))
     unit_price = MoneyField(_("harga satuan"))
-    quantity = models.PositiveIntegerField(_("jumlah"), validators=[MinValueValidator(1)])
+    # 0 only for a line an addendum removed (nothing of it was received).
+    quantity = models.PositiveIntegerField(_("jumlah"), validators=[MinValueValidator(0)])
     received_quantity = models.PositiveIntegerField(_("jumlah diterima"), default=0)
     line_total = MoneyField(_("jumlah harga"))
     tkdn = models.DecimalField(_("TKDN (%)"), max_digits=5, decimal_places=2, default=0)
@@ -389,7 +404,7 @@ class OrderLine(models.Model):
         verbose_name = _("baris pesanan")
         verbose_name_plural = _("baris pesanan")
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="orderline_quantity_positive"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="orderline_quantity_non_negative"),
             models.CheckConstraint(
                 condition=Q(received_quantity__lte=models.F("quantity")),
                 name="orderline_received_le_quantity",
@@ -505,10 +520,31 @@ class ReceiptLine(AppendOnlyModel):
 
 
 class Payment(AppendOnlyModel):
-    """A bank transfer recorded by the OPD treasurer (no cash); append-only."""
+    """A bank transfer recorded by the OPD treasurer (no cash); append-only.
+
+    ``amount`` is the gross instalment of the payment plan (what moves the pagu from committed
+    to spent); ``ppn_amount`` the PPN inside it; ``pph_amount`` the income tax the treasurer
+    withheld, so the vendor received ``amount - pph_amount``.
+    """
+
+    class Kind(models.TextChoices):
+        ADVANCE = "advance", _("Uang muka")
+        TERMIN = "termin", _("Termin")
+        FINAL = "final", _("Pelunasan")
+        RETENTION = "retention", _("Retensi")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    # Which instalment of the plan this pays ("advance", "termin:<BAST id>", "final", "retention").
+    installment = models.CharField(_("angsuran"), max_length=40, blank=True)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices, default=Kind.FINAL)
+    receipt = models.ForeignKey(
+        "Receipt", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
     amount = MoneyField(_("jumlah"), validators=[MinValueValidator(1)])
+    ppn_amount = MoneyField(_("PPN"), default=0)
+    pph_code = models.CharField(_("jenis PPh"), max_length=20, blank=True)
+    pph_rate = models.DecimalField(_("tarif PPh"), max_digits=5, decimal_places=4, default=0)
+    pph_amount = MoneyField(_("PPh dipotong"), default=0)
     paid_on = models.DateField(_("tanggal transfer"))
     reference = models.CharField(_("nomor referensi transfer"), max_length=100)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -518,10 +554,112 @@ class Payment(AppendOnlyModel):
         ordering = ["paid_on", "id"]
         verbose_name = _("pembayaran")
         verbose_name_plural = _("pembayaran")
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=1), name="payment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=1), name="payment_amount_positive"),
+            # Each instalment of the plan is paid once, however many treasurers click.
+            models.UniqueConstraint(
+                fields=["order", "installment"],
+                condition=~Q(installment=""),
+                name="payment_once_per_installment",
+            ),
+        ]
+
+    @property
+    def net_amount(self):
+        return self.amount - self.pph_amount
 
     def __str__(self):
         return f"{self.order} {self.reference}"
+
+
+class AddendumStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Menunggu pihak lain")
+    PENDING_APPROVAL = "pending_approval", _("Menunggu persetujuan PA/KPA")
+    ACCEPTED = "accepted", _("Berlaku")
+    DECLINED = "declined", _("Ditolak")
+
+
+class Addendum(models.Model):
+    """A change to an order after its Surat Pesanan, proposed by one party, accepted by the other.
+
+    The proposal is kept as it was made (its lines are append-only); only its status and the
+    decision move. An accepted addendum gets the next number of its order and changes the
+    order lines, total, stock and committed pagu in the same transaction (services).
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="addenda")
+    sequence = models.PositiveSmallIntegerField(_("nomor urut"), null=True, blank=True)
+    number = models.CharField(_("nomor adendum"), max_length=80, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AddendumStatus.choices, default=AddendumStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_role = models.CharField(_("diusulkan oleh"), max_length=20)
+    reason = models.TextField(_("alasan perubahan"))
+    old_needed_by = models.DateField(_("tanggal dibutuhkan semula"))
+    new_needed_by = models.DateField(_("tanggal dibutuhkan baru"))
+    old_total = MoneyField(_("total semula"))
+    new_total = MoneyField(_("total baru"))
+    # A new payment plan, allowed only before the first payment; null = plan unchanged.
+    new_advance_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    new_pay_per_bast = models.BooleanField(null=True, blank=True)
+    new_retention_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    new_retention_until = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("catatan keputusan"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(_("berlaku sejak"), null=True, blank=True)
+    created_at = models.DateTimeField(_("diusulkan"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("adendum")
+        verbose_name_plural = _("adendum")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "sequence"], name="addendum_unique_sequence"),
+            # One open proposal per order: the other party answers one change at a time.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status__in=["proposed", "pending_approval"]),
+                name="addendum_one_open_per_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or f"{self.order} adendum #{self.pk}"
+
+    @property
+    def changes_plan(self) -> bool:
+        return self.new_advance_percent is not None
+
+
+class AddendumLine(AppendOnlyModel):
+    """The quantity and unit price an addendum sets for one order line (0 = line removed)."""
+
+    addendum = models.ForeignKey(Addendum, on_delete=models.PROTECT, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="addendum_lines")
+    old_quantity = models.PositiveIntegerField(_("jumlah semula"))
+    new_quantity = models.PositiveIntegerField(_("jumlah baru"))
+    old_unit_price = MoneyField(_("harga satuan semula"))
+    new_unit_price = MoneyField(_("harga satuan baru"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("baris adendum")
+        verbose_name_plural = _("baris adendum")
+
+    def __str__(self):
+        return f"{self.order_line_id}: {self.old_quantity}→{self.new_quantity}"
+
+    @property
+    def changed(self) -> bool:
+        return self.old_quantity != self.new_quantity or self.old_unit_price != self.new_unit_price
 
 
 class VendorRating(models.Model):

@@ -37,6 +37,9 @@ from outbox import services as outbox
 from .models import (
     OPD,
     OPEN_STATUSES,
+    Addendum,
+    AddendumLine,
+    AddendumStatus,
     CartItem,
     ComplaintStatus,
     LatePaymentComplaint,
@@ -635,6 +638,7 @@ def checkout(
     needed_by: date,
     note: str = "",
     send: bool = True,
+    plan: dict | None = None,
 ) -> list[Order]:
     """Turn the buyer's cart into one order per vendor, each against the RUP package chosen for it.
 
@@ -644,8 +648,11 @@ def checkout(
     snapshot of what the buyer confirmed (``checkout_snapshot`` of the page they
     submitted, see ``load_checkout_snapshot``): if any price, quantity, PPN rate
     or total differs now, CheckoutChanged is raised and nothing is created.
+    ``plan`` is the payment plan of every order (``clean_payment_plan``); none = one payment
+    after full receipt.
     """
     membership = _ensure_buyer(user)
+    plan = clean_payment_plan(plan or {}, error=CheckoutError)
     token = (token or "").strip()[:64]
     if not token:
         raise CheckoutError(_("Formulir pesanan tidak lengkap; muat ulang halaman."))
@@ -713,6 +720,7 @@ def checkout(
             needed_by=needed_by,
             note=(note or "").strip()[:2000],
             ppn_rate=ppn_rate_for(vendor),
+            **plan,
         )
         lines = [
             OrderLine(
@@ -757,6 +765,51 @@ def checkout(
             _send(order, by=user)
     CartItem.objects.filter(pk__in=[i.pk for i in items]).delete()
     return created
+
+
+PLAN_FIELDS = ("advance_percent", "pay_per_bast", "retention_percent", "retention_until")
+
+
+def _plan_percent(value, label, error) -> Decimal:
+    text = str(value if value is not None else "").strip().replace(",", ".") or "0"
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise error(_("%(label)s harus berupa angka persen.") % {"label": label}) from None
+    if not number.is_finite() or number != number.quantize(Decimal("0.01")):
+        raise error(_("%(label)s paling banyak dua angka desimal.") % {"label": label})
+    return number
+
+
+def clean_payment_plan(data: dict, *, error=ProcurementError) -> dict:
+    """The plan fields of an order from ``data`` (form values or Python values), checked
+    against the city's limits; missing values mean no advance, one payment, no retention."""
+    from . import payment_plan
+
+    advance = _plan_percent(data.get("advance_percent"), _("Uang muka"), error)
+    retention = _plan_percent(data.get("retention_percent"), _("Retensi"), error)
+    per_bast = data.get("pay_per_bast") in (True, "1", "on", "true", 1)
+    until = data.get("retention_until") or None
+    if isinstance(until, str):
+        try:
+            until = date.fromisoformat(until)
+        except ValueError:
+            raise error(_("Tanggal retensi tidak valid.")) from None
+    if not retention:
+        until = None
+    elif until is not None and until < timezone.localdate():
+        raise error(_("Tanggal retensi tidak boleh sebelum hari ini."))
+    problems = payment_plan.validate_plan(
+        advance_percent=advance, pay_per_bast=per_bast, retention_percent=retention, retention_until=until
+    )
+    if problems:
+        raise error(" ".join(problems))
+    return {
+        "advance_percent": advance,
+        "pay_per_bast": per_bast,
+        "retention_percent": retention,
+        "retention_until": until,
+    }
 
 
 def _approval_covers(order: Order) -> bool:
@@ -1211,6 +1264,12 @@ def reject_order(*, order: Order, by, reason: str) -> Order:
 def _cancel(order: Order, *, by, reason: str, role: str | None = None, rule: str = "") -> Order:
     role = ensure_transition(order, S.CANCELLED, by=by, role=role)
     reason = _clean_reason(reason)
+    if order.paid_amount:
+        # An advance already left the treasury: cancelling would hide money that was spent.
+        raise TransitionError(
+            _("Pesanan yang sudah dibayar sebagian (%(a)s) tidak dapat dibatalkan; ubah dengan adendum.")
+            % {"a": format_rupiah(order.paid_amount)}
+        )
     if order.status == S.ACCEPTED:
         _release_stock(list(order.lines.all()))
     if order.status in OPEN_STATUSES:
@@ -1367,53 +1426,145 @@ def record_receipt(*, order: Order, by, quantities: dict, received_on: date, not
     _set_status(order, to, by=by, role=role, fields=fields, note=_("BAST %(n)s.") % {"n": receipt.number})
     if complete:
         notify(order, _opd_users(order, OPDMember.Position.TREASURER), _("BAST lengkap; siap dibayar."))
+    elif order.pay_per_bast:
+        notify(
+            order,
+            _opd_users(order, OPDMember.Position.TREASURER),
+            _("BAST %(n)s dicatat; termin siap dibayar.") % {"n": receipt.number},
+        )
     notify(order, _vendor_users(order), _("penerimaan barang dicatat (BAST %(n)s).") % {"n": receipt.number})
     _issue_document("bast", receipt.pk)
     return receipt
 
 
+# Statuses in which the treasurer may pay an instalment of the plan (after the Surat Pesanan).
+PAYABLE_STATUSES = (S.ACCEPTED, S.SHIPPED, S.PARTIALLY_RECEIVED, S.RECEIVED)
+
+
+def pph_choices() -> list[tuple[str, str]]:
+    """(code, label) of the configured PPh rates, plus none."""
+    return [("", _("Tanpa PPh"))] + [
+        (code, f"{code.upper().replace('_', ' ')} ({_percent(rate)})")
+        for code, rate in settings.PPH_RATES.items()
+    ]
+
+
+def _installment_date_error(order: Order, inst, paid_on: date) -> str | None:
+    today = timezone.localdate()
+    if paid_on > today:
+        return _("Tanggal transfer tidak boleh di masa depan.")
+    if inst.kind == Payment.Kind.ADVANCE:
+        earliest = _local_date(order.accepted_at) or today
+        if paid_on < earliest:
+            return _("Uang muka tidak boleh dibayar sebelum Surat Pesanan terbit (%(date)s).") % {
+                "date": date_format(earliest)
+            }
+        return None
+    if inst.kind == Payment.Kind.RETENTION and order.retention_until and paid_on < order.retention_until:
+        return _("Retensi ditahan sampai %(date)s.") % {"date": date_format(order.retention_until)}
+    if inst.kind == Payment.Kind.TERMIN and paid_on < inst.receipt.received_on:
+        return _("Tanggal transfer tidak boleh sebelum tanggal BAST %(n)s (%(date)s).") % {
+            "n": inst.receipt.number,
+            "date": date_format(inst.receipt.received_on),
+        }
+    return payment_date_error(order, paid_on)
+
+
 @transaction.atomic
-def record_payment(*, order: Order, by, paid_on: date, reference: str) -> Payment:
-    """Treasurer records the bank transfer of the order total; the pagu moves from committed to spent."""
+def record_payment(
+    *, order: Order, by, paid_on: date, reference: str, installment: str = "", pph_code: str = ""
+) -> Payment:
+    """Treasurer records the transfer of one instalment of the payment plan.
+
+    Without ``installment`` the first one due is paid (the default plan: the whole total after
+    full receipt). The instalment's gross amount moves from committed to spent pagu; PPh is
+    withheld at the configured rate and the PPN inside the amount recorded beside it. The
+    order is paid when every instalment of its plan is.
+    """
+    from . import payment_plan
+
     order = _lock(order)
-    role = ensure_transition(order, S.PAID, by=by)
+    role = role_of(by, order)
+    if role != R.TREASURER or order.status not in PAYABLE_STATUSES:
+        ensure_transition(order, S.PAID, by=by)  # says who may pay, and from which status
+        raise TransitionError(_("Pesanan ini belum dapat dibayar."))
     reference = (reference or "").strip()
     if not reference:
         raise TransitionError(_("Nomor referensi transfer wajib diisi."))
-    problem = payment_date_error(order, paid_on)
+    pph_code = (pph_code or "").strip()
+    if pph_code and pph_code not in settings.PPH_RATES:
+        raise TransitionError(_("Jenis PPh tidak dikenal."))
+    pph_rate = settings.PPH_RATES.get(pph_code, Decimal("0"))
+    plan = payment_plan.schedule(order)
+    open_due = [i for i in plan if i.due and not i.paid]
+    if installment:
+        inst = next((i for i in plan if i.key == installment), None)
+        if inst is None:
+            raise TransitionError(_("Angsuran itu tidak ada dalam rencana pembayaran pesanan ini."))
+        if inst.paid:
+            raise TransitionError(_("%(label)s sudah dibayar.") % {"label": inst.label})
+        if not inst.due:
+            raise TransitionError(_("%(label)s belum jatuh tempo.") % {"label": inst.label})
+    elif open_due:
+        inst = open_due[0]
+    else:
+        raise TransitionError(_("Tidak ada angsuran yang jatuh tempo untuk dibayar sekarang."))
+    problem = _installment_date_error(order, inst, paid_on)
     if problem:
         raise TransitionError(problem)
-    updated = RUPPackage.objects.filter(pk=order.rup_package_id, committed__gte=order.total).update(
-        committed=F("committed") - order.total, spent=F("spent") + order.total
+    amount = inst.amount
+    updated = RUPPackage.objects.filter(pk=order.rup_package_id, committed__gte=amount).update(
+        committed=F("committed") - amount, spent=F("spent") + amount
     )
     if not updated:
         raise TransitionError(_("Pagu terikat paket RUP tidak sesuai; hubungi BPBJ."))
-    payment = Payment.objects.create(
-        order=order, amount=order.total, paid_on=paid_on, reference=reference[:100], recorded_by=by
-    )
-    order.paid_at = timezone.now()
-    _set_status(
-        order,
-        S.PAID,
-        by=by,
-        role=role,
-        fields=["paid_at"],
-        note=_("Transfer %(amount)s, ref. %(ref)s.")
-        % {"amount": format_rupiah(order.total), "ref": payment.reference},
-    )
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                order=order,
+                installment=inst.key,
+                kind=inst.kind,
+                receipt=inst.receipt,
+                amount=amount,
+                ppn_amount=payment_plan.ppn_inside(amount, order.ppn_rate),
+                pph_code=pph_code,
+                pph_rate=pph_rate,
+                pph_amount=payment_plan.pph_on(amount, order.ppn_rate, pph_rate),
+                paid_on=paid_on,
+                reference=reference[:100],
+                recorded_by=by,
+            )
+    except IntegrityError:
+        raise TransitionError(_("%(label)s sudah dibayar.") % {"label": inst.label}) from None
+    order.paid_amount += amount
+    note = _("%(label)s: transfer %(amount)s (PPN %(ppn)s, PPh dipotong %(pph)s), ref. %(ref)s.") % {
+        "label": inst.label,
+        "amount": format_rupiah(amount),
+        "ppn": format_rupiah(payment.ppn_amount),
+        "pph": format_rupiah(payment.pph_amount),
+        "ref": payment.reference,
+    }
+    if order.status == S.RECEIVED and order.paid_amount >= order.total:
+        role = ensure_transition(order, S.PAID, by=by)
+        order.paid_at = timezone.now()
+        _set_status(order, S.PAID, by=by, role=role, fields=["paid_at", "paid_amount"], note=note)
+    else:
+        order.save(update_fields=["paid_amount", "updated_at"])
+        record_event(order, by=by, role=role, from_status=order.status, to_status=order.status, note=note)
     notify(
         order,
         [*_vendor_users(order), order.buyer],
-        _("pembayaran %(a)s dicatat.") % {"a": format_rupiah(order.total)},
-    )
-    # The payment answers any open late-payment complaint: it leaves BPBJ's queue.
-    LatePaymentComplaint.objects.filter(order=order, status=ComplaintStatus.OPEN).update(
-        status=ComplaintStatus.RESOLVED,
-        resolved_at=timezone.now(),
-        resolution=_("Dibayar %(d)s (ref. %(ref)s).")
-        % {"d": paid_on.strftime("%d-%m-%Y"), "ref": payment.reference},
+        _("pembayaran %(a)s dicatat (%(label)s).") % {"a": format_rupiah(amount), "label": inst.label},
     )
     _issue_document("payment", payment.pk)
+    if order.status in (S.RECEIVED, S.PAID):
+        # The payment answers any open late-payment complaint: it leaves BPBJ's queue.
+        LatePaymentComplaint.objects.filter(order=order, status=ComplaintStatus.OPEN).update(
+            status=ComplaintStatus.RESOLVED,
+            resolved_at=timezone.now(),
+            resolution=_("Dibayar %(d)s (ref. %(ref)s).")
+            % {"d": paid_on.strftime("%d-%m-%Y"), "ref": payment.reference},
+        )
     return payment
 
 
@@ -1453,6 +1604,419 @@ def rate_vendor(*, order: Order, by, score, comment: str = "") -> VendorRating:
     )
     notify(order, _vendor_users(order), _("OPD memberi nilai %(s)s.") % {"s": score})
     return rating
+
+
+# --------------------------------------------------------------------------------------
+# Addenda: changes to an order after its Surat Pesanan
+# --------------------------------------------------------------------------------------
+
+# After the Surat Pesanan and before the order is paid in full.
+ADDENDUM_STATUSES = (S.ACCEPTED, S.SHIPPED, S.PARTIALLY_RECEIVED, S.RECEIVED)
+
+
+@dataclass
+class AddendumChange:
+    line: OrderLine
+    unit_price: Decimal
+    quantity: int
+
+
+def _parse_price(text, name: str) -> Decimal:
+    text = str(text).strip().replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):  # "25.000" written the Indonesian way
+        text = text.replace(".", "")
+    try:
+        price = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise TransitionError(_("Harga satuan %(name)s tidak valid.") % {"name": name}) from None
+    if not price.is_finite() or price != price.to_integral_value() or price < 1 or price > MAX_UNIT_PRICE:
+        raise TransitionError(
+            _("Harga satuan %(name)s harus bilangan bulat Rupiah antara 1 dan %(max)s.")
+            % {"name": name, "max": format_rupiah(MAX_UNIT_PRICE)}
+        )
+    return to_rupiah(price)
+
+
+def _parse_addendum_lines(lines: list[OrderLine], lines_input: dict) -> list[AddendumChange]:
+    """The new price and quantity of every line (a line left out keeps its terms; 0 removes it)."""
+    result = []
+    for line in lines:
+        raw = lines_input.get(line.pk) or lines_input.get(str(line.pk))
+        if raw is None:
+            result.append(AddendumChange(line, line.unit_price, line.quantity))
+            continue
+        raw_price, raw_qty = raw
+        price = _parse_price(raw_price, line.product_name) if str(raw_price).strip() else line.unit_price
+        try:
+            qty = int(str(raw_qty).strip())
+        except (TypeError, ValueError):
+            raise TransitionError(
+                _("Jumlah %(name)s harus bilangan bulat.") % {"name": line.product_name}
+            ) from None
+        if qty < 0 or qty > MAX_QUANTITY:
+            raise TransitionError(
+                _("Jumlah %(name)s harus antara 0 dan %(max)s.")
+                % {"name": line.product_name, "max": f"{MAX_QUANTITY:,}".replace(",", ".")}
+            )
+        result.append(AddendumChange(line, price, qty))
+    return result
+
+
+def _check_addendum(order: Order, changes: list[AddendumChange], *, new_needed_by: date, plan: dict | None):
+    """Every rule an addendum must meet, at proposal and again when it takes effect.
+
+    Returns the new totals. Nothing received or paid can be undone: a quantity never goes
+    below what was received, the price of received goods stays, the total never goes below
+    what was paid; the price never rises above the one in force; stock and pagu must cover
+    an increase.
+    """
+    for change in changes:
+        line = change.line
+        if change.quantity < line.received_quantity:
+            raise TransitionError(
+                _("Jumlah %(name)s tidak boleh kurang dari yang sudah diterima (%(n)s %(unit)s).")
+                % {"name": line.product_name, "n": line.received_quantity, "unit": line.unit}
+            )
+        if change.unit_price > line.unit_price:
+            raise TransitionError(
+                _("Harga satuan %(name)s (%(price)s) tidak boleh melebihi harga yang berlaku (%(current)s).")
+                % {
+                    "name": line.product_name,
+                    "price": format_rupiah(change.unit_price),
+                    "current": format_rupiah(line.unit_price),
+                }
+            )
+        if change.unit_price != line.unit_price and line.received_quantity:
+            raise TransitionError(
+                _("Harga %(name)s tidak dapat diubah: sebagian sudah diterima dengan harga itu.")
+                % {"name": line.product_name}
+            )
+        increase = change.quantity - line.quantity
+        if increase > 0:
+            if line.product is None:
+                raise TransitionError(
+                    _("%(name)s tidak lagi ada di katalog; jumlahnya tidak dapat ditambah.")
+                    % {"name": line.product_name}
+                )
+            if increase > line.product.stock:
+                raise TransitionError(
+                    _("Stok %(name)s tidak cukup untuk tambahan %(qty)s: tersedia %(stock)s.")
+                    % {"name": line.product_name, "qty": increase, "stock": line.product.stock}
+                )
+    if not any(change.quantity for change in changes):
+        raise TransitionError(_("Adendum tidak boleh menghapus semua barang; batalkan pesanan bila perlu."))
+    totals = compute_totals([(c.unit_price, c.quantity) for c in changes], ppn_rate=order.ppn_rate)
+    if totals.total < order.paid_amount:
+        raise TransitionError(
+            _("Total baru %(t)s tidak boleh kurang dari yang sudah dibayar (%(p)s).")
+            % {"t": format_rupiah(totals.total), "p": format_rupiah(order.paid_amount)}
+        )
+    increase = totals.total - order.total
+    if increase > 0:
+        package = RUPPackage.objects.get(pk=order.rup_package_id)
+        if increase > package.remaining:
+            raise TransitionError(
+                _("Sisa pagu paket RUP %(kode)s (%(remaining)s) tidak cukup untuk kenaikan %(amount)s.")
+                % {
+                    "kode": package.kode_rup,
+                    "remaining": format_rupiah(package.remaining),
+                    "amount": format_rupiah(increase),
+                }
+            )
+    if new_needed_by != order.needed_by and new_needed_by < timezone.localdate():
+        raise TransitionError(_("Tanggal dibutuhkan yang baru tidak boleh sebelum hari ini."))
+    if plan is not None and order.paid_amount:
+        raise TransitionError(_("Rencana pembayaran hanya dapat diubah sebelum pembayaran pertama."))
+    return totals
+
+
+def _plan_of(order: Order) -> dict:
+    return {name: getattr(order, name) for name in PLAN_FIELDS}
+
+
+@transaction.atomic
+def propose_addendum(
+    *, order: Order, by, lines: dict, reason: str, needed_by: date | None = None, plan: dict | None = None
+) -> Addendum:
+    """The buyer (PPK) or the vendor proposes a change of quantities, prices, date or payment plan.
+
+    ``lines`` = {line id: (unit price, quantity)}; quantity 0 removes the line. ``plan``: a new
+    payment plan (``clean_payment_plan`` input), only before the first payment.
+    """
+    order = _lock(order)
+    role = role_of(by, order)
+    if role not in (R.BUYER, R.VENDOR):
+        raise TransitionError(_("Adendum diusulkan oleh Pejabat Pengadaan/PPK atau penyedia pesanan ini."))
+    if order.status not in ADDENDUM_STATUSES:
+        raise TransitionError(
+            _("Adendum hanya dapat diusulkan setelah Surat Pesanan terbit dan sebelum pesanan lunas.")
+        )
+    if order.addenda.filter(status__in=(AddendumStatus.PROPOSED, AddendumStatus.PENDING_APPROVAL)).exists():
+        raise TransitionError(_("Masih ada adendum yang menunggu jawaban; selesaikan dulu."))
+    reason = (reason or "").strip()[:2000]
+    if not reason:
+        raise TransitionError(_("Alasan perubahan wajib diisi."))
+    order_lines = list(order.lines.select_related("product"))
+    changes = _parse_addendum_lines(order_lines, lines)
+    new_needed_by = needed_by or order.needed_by
+    if plan is not None:
+        plan = clean_payment_plan(plan, error=TransitionError)
+        if plan == _plan_of(order):
+            plan = None
+    totals = _check_addendum(order, changes, new_needed_by=new_needed_by, plan=plan)
+    changed = any(c.quantity != c.line.quantity or c.unit_price != c.line.unit_price for c in changes)
+    if not changed and new_needed_by == order.needed_by and plan is None:
+        raise TransitionError(_("Adendum tidak mengubah apa pun."))
+    addendum = Addendum.objects.create(
+        order=order,
+        proposed_by=by,
+        proposed_role=role,
+        reason=reason,
+        old_needed_by=order.needed_by,
+        new_needed_by=new_needed_by,
+        old_total=order.total,
+        new_total=totals.total,
+        new_advance_percent=plan["advance_percent"] if plan else None,
+        new_pay_per_bast=plan["pay_per_bast"] if plan else None,
+        new_retention_percent=plan["retention_percent"] if plan else None,
+        new_retention_until=plan["retention_until"] if plan else None,
+    )
+    AddendumLine.objects.bulk_create(
+        [
+            AddendumLine(
+                addendum=addendum,
+                order_line=c.line,
+                old_quantity=c.line.quantity,
+                new_quantity=c.quantity,
+                old_unit_price=c.line.unit_price,
+                new_unit_price=c.unit_price,
+            )
+            for c in changes
+        ]
+    )
+    record_event(
+        order,
+        by=by,
+        role=role,
+        from_status=order.status,
+        to_status=order.status,
+        note=_("Adendum diusulkan: total %(old)s → %(new)s. %(reason)s")
+        % {"old": format_rupiah(order.total), "new": format_rupiah(totals.total), "reason": reason},
+    )
+    notify(order, _other_side(order, role), _("usulan adendum menunggu jawaban Anda."))
+    return addendum
+
+
+def _lock_addendum(addendum: Addendum) -> tuple[Order, Addendum]:
+    order = _lock(addendum.order)
+    addendum = Addendum.objects.select_for_update().get(pk=addendum.pk)
+    return order, addendum
+
+
+def _addendum_changes(order: Order, addendum: Addendum) -> list[AddendumChange]:
+    lines = {line.pk: line for line in order.lines.select_related("product")}
+    return [
+        AddendumChange(lines[al.order_line_id], al.new_unit_price, al.new_quantity)
+        for al in addendum.lines.all()
+    ]
+
+
+def _addendum_plan(addendum: Addendum) -> dict | None:
+    if not addendum.changes_plan:
+        return None
+    return {
+        "advance_percent": addendum.new_advance_percent,
+        "pay_per_bast": addendum.new_pay_per_bast,
+        "retention_percent": addendum.new_retention_percent,
+        "retention_until": addendum.new_retention_until,
+    }
+
+
+def _apply_addendum(order: Order, addendum: Addendum, *, by, role: str) -> Addendum:
+    """The addendum takes effect: lines, totals, stock, pagu, date and plan move together."""
+    changes = _addendum_changes(order, addendum)
+    plan = _addendum_plan(addendum)
+    totals = _check_addendum(order, changes, new_needed_by=addendum.new_needed_by, plan=plan)
+    if totals.total != addendum.new_total:  # the order moved since the proposal (it cannot: one open)
+        raise TransitionError(_("Pesanan berubah sejak adendum diusulkan; usulkan ulang."))
+    more = [
+        OrderLine(
+            pk=c.line.pk,
+            product_id=c.line.product_id,
+            product_name=c.line.product_name,
+            quantity=c.quantity - c.line.quantity,
+        )
+        for c in changes
+        if c.quantity > c.line.quantity
+    ]
+    fewer = [
+        OrderLine(pk=c.line.pk, product_id=c.line.product_id, quantity=c.line.quantity - c.quantity)
+        for c in changes
+        if c.quantity < c.line.quantity
+    ]
+    if more:
+        _reserve_stock(more)
+    if fewer:
+        _release_stock(fewer)
+    delta = totals.total - order.total
+    try:
+        if delta > 0:
+            _commit_pagu(order.rup_package_id, delta)
+        elif delta < 0:
+            _release_pagu(order.rup_package_id, -delta)
+    except CheckoutError as exc:
+        raise TransitionError(exc.message) from None
+    lines = []
+    for change in changes:
+        change.line.unit_price, change.line.quantity = change.unit_price, change.quantity
+        lines.append(change.line)
+    _apply_totals(order, lines)
+    OrderLine.objects.bulk_update(lines, ["unit_price", "quantity", "line_total"])
+    order.needed_by = addendum.new_needed_by
+    fields = ["subtotal", "ppn_amount", "total", "needed_by", "addendum_count"]
+    if plan:
+        for name, value in plan.items():
+            setattr(order, name, value)
+        fields += list(PLAN_FIELDS)
+    order.addendum_count += 1
+    now = timezone.now()
+    addendum.status = AddendumStatus.ACCEPTED
+    addendum.sequence = order.addendum_count
+    addendum.number = f"{order.sp_number}/ADD-{order.addendum_count}"
+    addendum.accepted_at = now
+    addendum.save(
+        update_fields=[
+            "status",
+            "sequence",
+            "number",
+            "accepted_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "approved_by",
+            "approved_at",
+        ]
+    )
+    note = _("Adendum %(n)s berlaku: total %(old)s → %(new)s.") % {
+        "n": addendum.number,
+        "old": format_rupiah(addendum.old_total),
+        "new": format_rupiah(order.total),
+    }
+    complete = all(line.received_quantity == line.quantity for line in lines)
+    # Receipt status follows the new quantities: the last BAST may already cover them all, or an
+    # increase re-opens receipt. Not a party's move, so not in TRANSITIONS.
+    if order.status == S.PARTIALLY_RECEIVED and complete:
+        order.received_at = now
+        _set_status(order, S.RECEIVED, by=by, role=role, fields=[*fields, "received_at"], note=note)
+        if order.paid_amount >= order.total:
+            order.paid_at = now
+            _set_status(order, S.PAID, by=by, role=role, fields=["paid_at"], note=_("Lunas menurut adendum."))
+    elif order.status == S.RECEIVED and not complete:
+        order.received_at = None
+        _set_status(order, S.PARTIALLY_RECEIVED, by=by, role=role, fields=[*fields, "received_at"], note=note)
+    else:
+        order.save(update_fields=[*fields, "updated_at"])
+        record_event(order, by=by, role=role, from_status=order.status, to_status=order.status, note=note)
+    notify(
+        order,
+        [*_vendor_users(order), order.buyer, *_opd_users(order, OPDMember.Position.TREASURER)],
+        _("adendum %(n)s berlaku; total %(t)s.") % {"n": addendum.number, "t": format_rupiah(order.total)},
+    )
+    return addendum
+
+
+def _addendum_needs_approval(order: Order, addendum: Addendum) -> bool:
+    threshold = order.opd.approval_threshold
+    covered = order.approved_amount is not None and order.approved_amount >= addendum.new_total
+    return threshold is not None and addendum.new_total > threshold and not covered
+
+
+@transaction.atomic
+def answer_addendum(*, addendum: Addendum, by, accept: bool, note: str = "") -> Addendum:
+    """The other party accepts or declines; above the approval threshold the PA/KPA decides next."""
+    order, addendum = _lock_addendum(addendum)
+    role = role_of(by, order)
+    if addendum.status != AddendumStatus.PROPOSED:
+        raise TransitionError(_("Adendum ini tidak lagi menunggu jawaban."))
+    other = R.VENDOR if addendum.proposed_role == R.BUYER else R.BUYER
+    if role != other:
+        raise TransitionError(_("Adendum dijawab oleh pihak lain dari yang mengusulkan."))
+    addendum.decided_by = by
+    addendum.decided_at = timezone.now()
+    addendum.decision_note = (note or "").strip()[:2000]
+    if not accept:
+        addendum.status = AddendumStatus.DECLINED
+        addendum.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        record_event(
+            order,
+            by=by,
+            role=role,
+            from_status=order.status,
+            to_status=order.status,
+            note=_("Adendum ditolak. %(n)s") % {"n": addendum.decision_note},
+        )
+        notify(order, _other_side(order, role), _("usulan adendum ditolak."))
+        return addendum
+    if _addendum_needs_approval(order, addendum):
+        # Checked now so a refusal is said before anything waits on the PA/KPA.
+        _check_addendum(
+            order,
+            _addendum_changes(order, addendum),
+            new_needed_by=addendum.new_needed_by,
+            plan=_addendum_plan(addendum),
+        )
+        addendum.status = AddendumStatus.PENDING_APPROVAL
+        addendum.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        record_event(
+            order,
+            by=by,
+            role=role,
+            from_status=order.status,
+            to_status=order.status,
+            note=_("Adendum disepakati; total baru %(t)s melebihi batas persetujuan %(l)s: menunggu PA/KPA.")
+            % {"t": format_rupiah(addendum.new_total), "l": format_rupiah(order.opd.approval_threshold)},
+        )
+        notify(
+            order,
+            _opd_users(order, OPDMember.Position.PA),
+            _("adendum dengan total %(t)s menunggu persetujuan PA/KPA.")
+            % {"t": format_rupiah(addendum.new_total)},
+        )
+        return addendum
+    return _apply_addendum(order, addendum, by=by, role=role)
+
+
+@transaction.atomic
+def decide_addendum_approval(*, addendum: Addendum, by, approve: bool, note: str = "") -> Addendum:
+    """The PA/KPA approves (it takes effect) or refuses (it is declined) an addendum above the threshold."""
+    order, addendum = _lock_addendum(addendum)
+    role = role_of(by, order)
+    if role != R.APPROVER:
+        raise TransitionError(_("Hanya PA/KPA OPD ini yang dapat menyetujui adendum."))
+    if addendum.status != AddendumStatus.PENDING_APPROVAL:
+        raise TransitionError(_("Adendum ini tidak menunggu persetujuan PA/KPA."))
+    note = (note or "").strip()[:2000]
+    if not approve:
+        if not note:
+            raise TransitionError(_("Alasan wajib diisi."))
+        addendum.status = AddendumStatus.DECLINED
+        addendum.decision_note = note
+        addendum.save(update_fields=["status", "decision_note"])
+        record_event(
+            order,
+            by=by,
+            role=role,
+            from_status=order.status,
+            to_status=order.status,
+            note=_("Adendum tidak disetujui PA/KPA: %(n)s") % {"n": note},
+        )
+        notify(order, [*_vendor_users(order), order.buyer], _("adendum tidak disetujui PA/KPA."))
+        return addendum
+    addendum.approved_by = by
+    addendum.approved_at = timezone.now()
+    order.approved_by, order.approved_at, order.approved_amount = by, addendum.approved_at, addendum.new_total
+    order.save(update_fields=["approved_by", "approved_at", "approved_amount", "updated_at"])
+    return _apply_addendum(order, addendum, by=by, role=role)
 
 
 # --------------------------------------------------------------------------------------
@@ -1634,13 +2198,22 @@ def available_actions(
         actions.add("ship")
     if st in (S.SHIPPED, S.PARTIALLY_RECEIVED) and role == R.BUYER:
         actions.add("receive")
-    if can_transition(order, S.PAID, role):
+    if can_transition(order, S.PAID, role) or (
+        role == R.TREASURER and st in PAYABLE_STATUSES and has_staged_plan(order)
+    ):
         actions.add("pay")
+    if role in (R.BUYER, R.VENDOR) and st in ADDENDUM_STATUSES:
+        actions.add("propose_addendum")
     if can_transition(order, S.COMPLETED, role):
         actions.add("complete")
     if st == S.COMPLETED and role in (R.BUYER, R.APPROVER) and not has_rating:
         actions.add("rate")
     return actions
+
+
+def has_staged_plan(order: Order) -> bool:
+    """Whether the order pays in more than one instalment (advance, termins or retention)."""
+    return bool(order.advance_percent or order.pay_per_bast or order.retention_percent)
 
 
 def mark_notifications_read(*, user, ids=None) -> int:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("pesanan/<int:pk>/surat-pesanan/", views.order_sp, name="order_sp"),
     path("pesanan/<int:pk>/surat-jalan/", views.delivery_note, name="delivery_note"),
     path("pesanan/<int:pk>/bast/<int:receipt_pk>/", views.receipt_print, name="receipt_print"),
+    path("pesanan/<int:pk>/adendum/<int:addendum_pk>/", views.addendum_print, name="addendum_print"),
     path("kotak-masuk/", views.vendor_inbox, name="vendor_inbox"),
     path("notifikasi/", views.notifications, name="notifications"),
     path("keluhan-pembayaran/", views.complaint_queue, name="complaint_queue"),

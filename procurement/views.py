@@ -16,9 +16,10 @@ from accounts.permissions import bpbj_required, buyer_required, vendor_required
 from documents.views import can_download_audit_pack
 from ecatalog.params import parse_id, safe_next_url
 
-from . import deadlines, price_reference, selectors, services
+from . import deadlines, payment_plan, price_reference, selectors, services
 from .filters import OrderFilter
 from .forms import (
+    AddendumForm,
     ApprovalForm,
     CheckoutForm,
     NoteForm,
@@ -32,6 +33,7 @@ from .forms import (
     ShipForm,
 )
 from .models import (
+    AddendumStatus,
     ComplaintStatus,
     LatePaymentComplaint,
     NegotiationOffer,
@@ -118,6 +120,7 @@ def checkout(request):
                     delivery_address=form.cleaned_data["delivery_address"],
                     needed_by=form.cleaned_data["needed_by"],
                     note=form.cleaned_data["note"],
+                    plan=form.plan(),
                 )
             except services.CheckoutChanged as exc:
                 form.add_error(None, exc.message)
@@ -215,7 +218,7 @@ def vendor_inbox(request):
 # --------------------------------------------------------------------------- order page and actions
 
 
-def _action_forms(order, lines, actions, last_offer, receipts):
+def _action_forms(order, lines, actions, last_offer, receipts, installments=None):
     forms = {}
     if {"propose", "counter"} & actions:
         proposed = (
@@ -235,7 +238,9 @@ def _action_forms(order, lines, actions, last_offer, receipts):
     if "receive" in actions:
         forms["receive"] = ReceiptForm(order=order, lines=lines)
     if "pay" in actions:
-        forms["pay"] = PaymentForm(order=order, receipts=receipts)
+        forms["pay"] = PaymentForm(order=order, receipts=receipts, installments=installments)
+    if "propose_addendum" in actions:
+        forms["addendum"] = AddendumForm(order=order, lines=lines)
     if "rate" in actions:
         forms["rate"] = RatingForm()
     return forms
@@ -269,6 +274,23 @@ def order_detail(request, pk: int):
     cal = deadlines.calendar()
     clock = deadlines.order_clock(order, cal=cal)
     complaints = list(order.complaints.all())
+    payments = list(order.payments.all())
+    installments = (
+        payment_plan.schedule(order, lines=lines, receipts=receipts, payments=payments)
+        if order.sp_number
+        else []
+    )
+    addenda = list(order.addenda.select_related("proposed_by").prefetch_related("lines__order_line"))
+    open_addendum = next(
+        (a for a in addenda if a.status in (AddendumStatus.PROPOSED, AddendumStatus.PENDING_APPROVAL)), None
+    )
+    if open_addendum is not None:
+        actions.discard("propose_addendum")
+        if open_addendum.status == AddendumStatus.PROPOSED and role in (ActorRole.BUYER, ActorRole.VENDOR):
+            if role != open_addendum.proposed_role:
+                actions |= {"accept_addendum", "decline_addendum"}
+        if open_addendum.status == AddendumStatus.PENDING_APPROVAL and role == ActorRole.APPROVER:
+            actions |= {"approve_addendum", "refuse_addendum"}
     can_complain = (
         role == ActorRole.VENDOR
         and clock is not None
@@ -286,10 +308,13 @@ def order_detail(request, pk: int):
             "last_offer": last_offer,
             "events": list(order.events.all()),
             "receipts": receipts,
-            "payments": list(order.payments.all()),
+            "payments": payments,
+            "installments": installments,
+            "addenda": addenda,
+            "open_addendum": open_addendum,
             "rating": rating,
             "actions": actions,
-            "forms": _action_forms(order, lines, actions, last_offer, receipts),
+            "forms": _action_forms(order, lines, actions, last_offer, receipts, installments),
             "role": role,
             "role_label": ActorRole.LABELS.get(role, ""),
             "rounds_left": services.rounds_left(order),
@@ -381,7 +406,7 @@ def _run_action(request, order, action):
         )
         return _("BAST %(n)s dicatat.") % {"n": receipt.number}
     if action == "pay":
-        form = PaymentForm(post, order=order)
+        form = PaymentForm(post, order=order, installments=payment_plan.schedule(order))
         if not form.is_valid():
             raise ProcurementError(_form_errors(form))
         services.record_payment(
@@ -389,8 +414,40 @@ def _run_action(request, order, action):
             by=user,
             paid_on=form.cleaned_data["paid_on"],
             reference=form.cleaned_data["reference"],
+            installment=form.cleaned_data["installment"],
+            pph_code=form.cleaned_data["pph_code"],
         )
         return _("Pembayaran dicatat.")
+    if action == "propose_addendum":
+        form = AddendumForm(post, order=order, lines=list(order.lines.all()))
+        if not form.is_valid():
+            raise ProcurementError(_form_errors(form))
+        services.propose_addendum(
+            order=order,
+            by=user,
+            lines=form.lines(),
+            reason=form.cleaned_data["reason"],
+            needed_by=form.cleaned_data["new_needed_by"],
+            plan=form.plan(),
+        )
+        return _("Usulan adendum dikirim ke pihak lain.")
+    if action in ("accept_addendum", "decline_addendum", "approve_addendum", "refuse_addendum"):
+        addendum = order.addenda.filter(pk=parse_id(post.get("addendum"))).first()
+        if addendum is None:
+            raise ProcurementError(_("Adendum tidak ditemukan."))
+        note = post.get("note", "")
+        if action in ("accept_addendum", "decline_addendum"):
+            addendum = services.answer_addendum(
+                addendum=addendum, by=user, accept=action == "accept_addendum", note=note
+            )
+        else:
+            addendum = services.decide_addendum_approval(
+                addendum=addendum, by=user, approve=action == "approve_addendum", note=note
+            )
+        return {
+            AddendumStatus.ACCEPTED: _("Adendum %(n)s berlaku.") % {"n": addendum.number},
+            AddendumStatus.PENDING_APPROVAL: _("Adendum disepakati; menunggu persetujuan PA/KPA."),
+        }.get(addendum.status, _("Adendum ditolak."))
     if action == "complete":
         services.complete_order(order=order, by=user)
         return _("Pesanan selesai.")
@@ -422,6 +479,11 @@ ACTIONS = {
     "ship",
     "receive",
     "pay",
+    "propose_addendum",
+    "accept_addendum",
+    "decline_addendum",
+    "approve_addendum",
+    "refuse_addendum",
     "complete",
     "rate",
     "complain",
@@ -450,6 +512,22 @@ def order_sp(request, pk: int):
     if not order.sp_number:
         raise Http404
     return render(request, "procurement/sp_print.html", {"order": order, "lines": list(order.lines.all())})
+
+
+@login_required
+def addendum_print(request, pk: int, addendum_pk: int):
+    """Printable addendum (A4) of an accepted addendum, for the order's parties and BPBJ."""
+    order = selectors.order_detail(request.user, pk)
+    addendum = get_object_or_404(
+        order.addenda.filter(status=AddendumStatus.ACCEPTED).select_related(
+            "proposed_by", "decided_by", "approved_by"
+        ),
+        pk=addendum_pk,
+    )
+    rows = list(addendum.lines.select_related("order_line"))
+    return render(
+        request, "procurement/addendum_print.html", {"order": order, "addendum": addendum, "rows": rows}
+    )
 
 
 @login_required

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,12 +19,15 @@ from catalog.money import format_rupiah
 
 from .deadlines import Clock, order_clock
 from .models import (
+    AddendumStatus,
     ComplaintStatus,
     LatePaymentComplaint,
     NegotiationOffer,
     OPDMember,
     Order,
     OrderStatus,
+    Payment,
+    Receipt,
 )
 from .workdays import Calendar, calendar
 
@@ -78,6 +81,16 @@ def _order_section(key, title, qs, *, cal, today, since, more_url="") -> Section
     return Section(key, str(title), items, total, more_url)
 
 
+def _installments_due(orders):
+    """Orders before full receipt with an advance not yet paid or a BAST whose termin is not."""
+    unpaid_bast = Receipt.objects.filter(order=OuterRef("pk")).exclude(payments__isnull=False)
+    advance_paid = Payment.objects.filter(order=OuterRef("pk"), kind=Payment.Kind.ADVANCE)
+    return orders.filter(status__in=(S.ACCEPTED, S.SHIPPED, S.PARTIALLY_RECEIVED)).filter(
+        Q(advance_percent__gt=0, sp_number__gt="") & ~Exists(advance_paid)
+        | Q(pay_per_bast=True) & Exists(unpaid_bast)
+    )
+
+
 def _context(cal: Calendar | None, today: date | None):
     return cal or calendar(), today or timezone.localdate()
 
@@ -103,6 +116,14 @@ def opd_sections(user, *, cal: Calendar | None = None, today: date | None = None
                 more_url=f"{list_url}?status={S.PENDING_APPROVAL}",
             ),
             _order_section(
+                "addenda_to_approve",
+                _("Adendum menunggu persetujuan Anda"),
+                orders.filter(addenda__status=AddendumStatus.PENDING_APPROVAL),
+                cal=cal,
+                today=today,
+                since="updated_at",
+            ),
+            _order_section(
                 "payment_overdue",
                 _("Pembayaran lewat tenggat (dieskalasi)"),
                 orders.filter(status=S.RECEIVED, payment_overdue_at__isnull=False),
@@ -121,7 +142,15 @@ def opd_sections(user, *, cal: Calendar | None = None, today: date | None = None
                 today=today,
                 since="received_at",
                 more_url=f"{list_url}?status={S.RECEIVED}",
-            )
+            ),
+            _order_section(
+                "installments_to_pay",
+                _("Uang muka dan termin menunggu pembayaran"),
+                _installments_due(orders),
+                cal=cal,
+                today=today,
+                since="updated_at",
+            ),
         ]
     # PP/PPK: deliveries to receive, negotiations waiting for their answer.
     return [

@@ -186,3 +186,57 @@ def test_publisher_scheme_uid_and_uri_are_configurable(anon_client, demo_like_or
         "uid": "35.79",
         "uri": "https://batukota.go.id/",
     }
+
+
+def _add_accepted_addendum(order, *, new_total, when):
+    from procurement.models import Addendum, AddendumLine, AddendumStatus
+
+    line = order.lines.get()
+    addendum = Addendum.objects.create(
+        order=order,
+        sequence=1,
+        number=f"{order.sp_number or order.number}/ADD-1",
+        status=AddendumStatus.ACCEPTED,
+        proposed_by=order.buyer,
+        proposed_role="buyer",
+        reason="Peserta rapat bertambah",
+        old_needed_by=order.needed_by,
+        new_needed_by=order.needed_by,
+        old_total=order.total,
+        new_total=new_total,
+        accepted_at=when,
+    )
+    AddendumLine.objects.create(
+        addendum=addendum,
+        order_line=line,
+        old_quantity=line.quantity,
+        new_quantity=line.quantity + 2,
+        old_unit_price=line.unit_price,
+        new_unit_price=line.unit_price,
+    )
+    return addendum
+
+
+def test_accepted_addenda_are_contract_amendments_valid_against_the_schemas(anon_client):
+    order = make_order(OrderStatus.PAID, sent=jkt(2025, 3, 3, 9))
+    original = order.total
+    addendum = _add_accepted_addendum(order, new_total=original + 100000, when=jkt(2025, 3, 5, 10))
+    ocid = ocds.ocid_for(order)
+    package = anon_client.get(reverse("opendata:ocds_release_package", args=[ocid])).json()
+    patches = declared_patches(anon_client, package)
+    assert strict_errors("release-package-schema.json", package, patches) == []
+    records = anon_client.get(reverse("opendata:ocds_record_package", args=[ocid])).json()
+    assert strict_errors("record-package-schema.json", records, patches) == []
+
+    releases = {r["id"]: r for r in package["releases"]}
+    amended = releases[f"{ocid}-addendum-{addendum.pk}"]
+    assert amended["tag"] == ["contractAmendment"]
+    (amendment,) = amended["contracts"][0]["amendments"]
+    assert amendment["id"] == addendum.number and amendment["rationale"] == "Peserta rapat bertambah"
+    assert amendment["releaseID"] == amended["id"]
+    assert amendment["amendsReleaseID"] in releases
+    assert amended["contracts"][0]["value"]["amount"] == float(original + 100000)
+    # Before the addendum the contract was worth the original total, with no amendment.
+    award = releases[f"{ocid}-award"]
+    assert award["contracts"][0]["value"]["amount"] == float(original)
+    assert "amendments" not in award["contracts"][0]

@@ -130,3 +130,48 @@ def test_concurrent_double_submit_creates_one_set_of_orders():
     assert len(set(results)) == 1
     assert Order.objects.count() == 1
     assert RUPPackage.objects.get(pk=package.pk).committed == Decimal("30000")
+
+
+def test_concurrent_addenda_and_instalment_payments_move_stock_pagu_and_money_once():
+    opd = OPDFactory()
+    buyer = OPDMemberFactory(opd=opd).user
+    treasurer = OPDMemberFactory(opd=opd, position="treasurer").user
+    vendor = VendorFactory()
+    product = ProductFactory(vendor=vendor, price=Decimal("10000"), stock=30, min_order=1)
+    package = RUPPackageFactory(opd=opd, pagu=Decimal("10000000"))
+    services.add_to_cart(user=buyer, product_id=product.pk, quantity=10)
+    (order,) = services.checkout(
+        user=buyer,
+        token=uuid.uuid4().hex,
+        expected=services.current_checkout_snapshot(buyer),
+        packages={vendor.pk: package.pk},
+        delivery_address="Balai Kota",
+        needed_by=timezone.localdate() + timedelta(days=5),
+        plan={"advance_percent": "20"},
+    )
+    services.accept_order(order=order, by=vendor.user)
+    line = order.lines.get()
+
+    # Many treasurers' clicks on the same advance: one payment.
+    results, errors = run_concurrently(
+        lambda ref: services.record_payment(
+            order=order, by=treasurer, paid_on=timezone.localdate(), reference=ref, installment="advance"
+        ),
+        [(f"UM-{i}",) for i in range(THREADS)],
+    )
+    assert len(results) == 1 and not [e for e in errors if e.startswith("UNEXPECTED")], errors
+    # Many proposals at once: one waits for the vendor, the others are refused with a message.
+    results, errors = run_concurrently(
+        lambda qty: services.propose_addendum(
+            order=order, by=buyer, lines={line.pk: ("", qty)}, reason="Tambah"
+        ),
+        [(11 + i % 5,) for i in range(THREADS)],
+    )
+    assert len(results) == 1 and not [e for e in errors if e.startswith("UNEXPECTED")], errors
+    services.answer_addendum(addendum=results[0], by=vendor.user, accept=True)
+
+    order.refresh_from_db()
+    package.refresh_from_db()
+    assert order.paid_amount == Decimal("20000") and order.payments.count() == 1
+    assert package.spent == Decimal("20000") and package.committed == order.total - Decimal("20000")
+    assert Product.objects.get(pk=product.pk).stock == 30 - order.lines.get().quantity

@@ -28,8 +28,12 @@ def check_invariants():
     now = timezone.now()
     for package in RUPPackage.objects.all():
         orders = list(package.orders.all())
-        assert package.committed == sum((o.total for o in orders if o.status in OPEN_STATUSES), Decimal(0))
-        assert package.spent == sum((o.total for o in orders if o.status in PAID_STATUSES), Decimal(0))
+        # Staged payment moves each instalment from committed to spent as it is paid.
+        assert package.committed == sum(
+            (o.total - o.paid_amount for o in orders if o.status in OPEN_STATUSES), Decimal(0)
+        )
+        assert package.spent == sum((o.paid_amount for o in orders), Decimal(0))
+        assert all(o.paid_amount == o.total for o in orders if o.status in PAID_STATUSES)
         assert package.pagu >= package.committed + package.spent
     sp = defaultdict(list)
     for order in Order.objects.prefetch_related("lines", "events"):
@@ -45,8 +49,9 @@ def check_invariants():
         assert order.created_at.year == order.fiscal_year
         if order.sp_sequence:
             sp[(order.opd_id, order.fiscal_year)].append(order.sp_sequence)
+        assert sum((p.amount for p in order.payments.all()), Decimal(0)) == order.paid_amount
         if order.status in PAID_STATUSES:
-            assert order.payments.get().amount == order.total and order.paid_at
+            assert order.paid_amount == order.total and order.paid_at
         if order.status == OrderStatus.PARTIALLY_RECEIVED:
             assert 0 < sum(ln.received_quantity for ln in lines) < sum(ln.quantity for ln in lines)
     for seqs in sp.values():
@@ -123,6 +128,11 @@ def test_seed_demo_deadlines_shows_orders_near_and_past_each_deadline():
     for order in demo.values():
         assert order.events.filter(actor_role="system").exclude(rule="").exists(), order.note
     assert LatePaymentComplaint.objects.filter(order=demo["bayar-lewat"], status="open").exists()
+    # Staged payment: advance and first termin paid, the quantity doubled by an accepted addendum.
+    staged = demo["termin"]
+    assert staged.status == OrderStatus.PARTIALLY_RECEIVED
+    assert [p.kind for p in staged.payments.order_by("id")] == ["advance", "termin"]
+    assert staged.addenda.get().status == "accepted" and 0 < staged.paid_amount < staged.total
     assert VendorDocument.objects.filter(vendor=penyedia, valid_until__isnull=False).count() == 2
     held.refresh_from_db()
     assert held.held_for_document == "pirt" and not Product.objects.public().filter(pk=held.pk).exists()

@@ -83,7 +83,7 @@ class Command(BaseCommand):
 
     # ------------------------------------------------------------------ orders
 
-    def _checkout(self, at: datetime, label: str, *, needed_by=None) -> Order | None:
+    def _checkout(self, at: datetime, label: str, *, needed_by=None, plan=None) -> Order | None:
         product = self.products[self.n % len(self.products)]
         self.n += 1
         with clock_at(at):
@@ -105,6 +105,7 @@ class Command(BaseCommand):
                 needed_by=needed_by or timezone.localdate() + timedelta(days=14),
                 note=f"{DEMO_NOTE}: {label}",
                 expected=services.current_checkout_snapshot(self.buyer),
+                plan=plan,
             )
         return order
 
@@ -212,7 +213,65 @@ class Command(BaseCommand):
         made["bast_past"] = self._shipped("bast-lewat", accepted_ago=bast_days + 3, shipped_ago=bast_days + 2)
         made["payment_near"] = self._received("bayar-dekat", received_ago=pay_days - 1)
         made["payment_past"] = self._received("bayar-lewat", received_ago=pay_days + 3)
+        made["staged"] = self.seed_staged_payment()
         return {k: o for k, o in made.items() if o is not None}
+
+    def seed_staged_payment(self) -> Order | None:
+        """An order paid in stages: an advance, an addendum doubling the quantity, one BAST of
+        half and its termin paid; the second termin and a retention are still to come."""
+        if self.treasurer is None:
+            return None
+        plan = {
+            "advance_percent": "20",
+            "pay_per_bast": True,
+            "retention_percent": "5",
+            "retention_until": self.today + timedelta(days=60),
+        }
+        order = self._checkout(self.wd_ago(10), "termin", plan=plan)
+        if order is None:
+            return None
+        v = self.vendor.user
+        self._step(self.wd_ago(9, 10), services.accept_order, order=order, by=v)
+        self._step(
+            self.wd_ago(8, 10),
+            services.record_payment,
+            order=order,
+            by=self.treasurer,
+            paid_on=timezone.localdate(self.wd_ago(8)),
+            reference="SP2D/DEMO/UM",
+            pph_code="pph22",
+        )
+        line = order.lines.first()
+        addendum = self._step(
+            self.wd_ago(7, 10),
+            services.propose_addendum,
+            order=order,
+            by=self.buyer,
+            lines={line.pk: (line.unit_price, line.quantity * 2)},
+            reason="Jumlah peserta pelatihan bertambah dua kali lipat.",
+        )
+        self._step(self.wd_ago(7, 14), services.answer_addendum, addendum=addendum, by=v, accept=True)
+        self._step(self.wd_ago(6, 11), services.ship_order, order=order, by=v, note="Tahap pertama.")
+        line.refresh_from_db()
+        self._step(
+            self.wd_ago(5, 13),
+            services.record_receipt,
+            order=order,
+            by=self.buyer,
+            quantities={line.pk: line.quantity // 2},
+            received_on=timezone.localdate(self.wd_ago(5)),
+            note="Tahap pertama diterima.",
+        )
+        self._step(
+            self.wd_ago(4, 10),
+            services.record_payment,
+            order=order,
+            by=self.treasurer,
+            paid_on=timezone.localdate(self.wd_ago(4)),
+            reference="SP2D/DEMO/T1",
+            pph_code="pph22",
+        )
+        return order
 
     def file_complaint(self, order: Order | None):
         if order is None:

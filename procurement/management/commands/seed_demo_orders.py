@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -1033,6 +1034,8 @@ class Command(BaseCommand):
             batch_size=1000,
         )
         Payment.objects.bulk_create(payments, batch_size=500)
+        # Each demo order is paid in one payment of its total: what was paid is that total.
+        Order.objects.filter(pk__in=Payment.objects.values("order_id")).update(paid_amount=F("total"))
         VendorRating.objects.bulk_create(ratings, batch_size=500)
         Notification.objects.bulk_create([n for n in notes if n.user_id], batch_size=500)
 
