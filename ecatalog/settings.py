@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "opd_scoring",
     "opendata",
     "outbox",
+    "onboarding",
 ]
 
 MIDDLEWARE = [
@@ -304,6 +305,8 @@ LOGIN_DEVICE_COOKIE_DAYS = env.int("LOGIN_DEVICE_COOKIE_DAYS", default=365)
 # Vendor registration and password reset: POSTs per address per window (ecatalog.security).
 REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=10)
 REGISTRATION_RATE_WINDOW = env.int("REGISTRATION_RATE_WINDOW", default=3600)
+# Days an assisted registration's one-time confirmation link stays valid for its owner.
+OWNER_CONFIRMATION_DAYS = env.int("OWNER_CONFIRMATION_DAYS", default=14)
 PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
 PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=3600)
 
