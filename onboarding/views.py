@@ -140,6 +140,8 @@ def _fresh_steps():
 
 def register_step(request, token, step):
     draft = _load_draft(request, token)
+    if draft.status == DraftStatus.AWAITING_OWNER and step == DraftStep.REVIEW and request.method == "POST":
+        return _submit(request, draft)  # BPBJ sends the owner a new link (the old one stops working)
     if draft.status != DraftStatus.OPEN:
         if draft.is_assisted:
             return redirect("onboarding:event_detail", pk=draft.event_id)
