@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,12 @@ class OutreachEvent(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.held_on:%d-%m-%Y})"
+
+    def clean(self):
+        # On the model, so the BPBJ page and the Django admin hold to it alike.
+        super().clean()
+        if self.kelurahan_id and self.kecamatan_id and self.kelurahan.kecamatan_id != self.kecamatan_id:
+            raise ValidationError({"kelurahan": _("Desa/kelurahan tidak berada di kecamatan yang dipilih.")})
 
 
 class DraftStep(models.TextChoices):

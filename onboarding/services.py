@@ -291,9 +291,10 @@ def confirm_by_owner(token: str, *, username: str, password: str) -> Vendor:
 
 def create_event(*, data: dict, by) -> OutreachEvent:
     event = OutreachEvent(created_by=by, **data)
-    event.full_clean()
-    if event.kelurahan_id and event.kelurahan.kecamatan_id != event.kecamatan_id:
-        raise CatalogError(_("Desa/kelurahan tidak berada di kecamatan yang dipilih."))
+    try:
+        event.full_clean()
+    except ValidationError as exc:
+        raise CatalogError(_validation_text(exc)) from None
     event.save()
     return event
 

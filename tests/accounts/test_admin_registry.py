@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-PROJECT_APPS = ("accounts", "catalog", "procurement", "opd_scoring", "opendata", "outbox")
+PROJECT_APPS = ("accounts", "catalog", "procurement", "opd_scoring", "opendata", "outbox", "onboarding")
 
 
 def _project_models():
