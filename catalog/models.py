@@ -88,7 +88,11 @@ class Category(models.Model):
     # The KBLI codes whose businesses may sell in this category (the national e-Katalog lists a
     # vendor only where its KBLI fits); shown to vendors while they register.
     kbli_codes = models.CharField(
-        _("kode KBLI"), max_length=200, blank=True, validators=[kbli_validator], help_text=_("Mis. 10792,10799")
+        _("kode KBLI"),
+        max_length=200,
+        blank=True,
+        validators=[kbli_validator],
+        help_text=_("Mis. 10792,10799"),
     )
 
     class Meta:

@@ -284,7 +284,11 @@ def register_vendor(
     vendor.full_clean(exclude=["user"])
     vendor.save()
     VendorEvent.objects.create(
-        vendor=vendor, actor=user, from_status="", to_status=VendorStatus.PENDING, note=note or _("Pendaftaran")
+        vendor=vendor,
+        actor=user,
+        from_status="",
+        to_status=VendorStatus.PENDING,
+        note=note or _("Pendaftaran"),
     )
     for kind, upload in documents:
         if upload:

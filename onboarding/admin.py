@@ -59,7 +59,18 @@ class HelpTicketAdmin(admin.ModelAdmin):
     list_filter = ["status", "topic"]
     list_select_related = ["handled_by", "user"]
     search_fields = ["name", "email", "message"]
-    fields = ["name", "email", "phone", "user", "topic", "page", "message", "status", "bpbj_note", "handled_by"]
+    fields = [
+        "name",
+        "email",
+        "phone",
+        "user",
+        "topic",
+        "page",
+        "message",
+        "status",
+        "bpbj_note",
+        "handled_by",
+    ]
     readonly_fields = ["name", "email", "phone", "user", "topic", "page", "message", "handled_by"]
 
     def has_add_permission(self, request):

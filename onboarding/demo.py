@@ -50,7 +50,11 @@ def seed_onboarding(*, staff: dict, stdout=None) -> None:
                 assisted_by=manager,
                 status=DraftStatus.COMPLETED,
                 step=DraftStep.REVIEW,
-                data={"business_name": vendor.business_name, "owner_name": vendor.owner_name, "email": vendor.email},
+                data={
+                    "business_name": vendor.business_name,
+                    "owner_name": vendor.owner_name,
+                    "email": vendor.email,
+                },
                 vendor=vendor,
                 completed_at=timezone.now(),
             )
@@ -86,7 +90,9 @@ def seed_onboarding(*, staff: dict, stdout=None) -> None:
         draft=waiting,
         kind="pirt",
         number="P-IRT 2063579010777-29",
-        file=ContentFile(make_pdf("SPP-IRT", ["Keripik Kentang Bu Murni", "P-IRT 2063579010777-29"]), "pirt.pdf"),
+        file=ContentFile(
+            make_pdf("SPP-IRT", ["Keripik Kentang Bu Murni", "P-IRT 2063579010777-29"]), "pirt.pdf"
+        ),
         original_name="pirt-bu-murni.pdf",
     )
     HelpTicket.objects.create(
@@ -106,4 +112,6 @@ def seed_onboarding(*, staff: dict, stdout=None) -> None:
         handled_by=manager,
     )
     if stdout is not None:
-        stdout.write(f"{len(events)} kegiatan pendampingan, 1 pendaftaran menunggu konfirmasi pemilik, 2 tiket bantuan.")
+        stdout.write(
+            f"{len(events)} kegiatan pendampingan, 1 pendaftaran menunggu konfirmasi pemilik, 2 tiket bantuan."
+        )

@@ -93,7 +93,10 @@ class BusinessForm(VendorProfileForm):
     """Step 2: the business, its place and contact, and the bank account (the profile fields)."""
 
     sections = (
-        (_("Data usaha"), ("business_name", "owner_name", "nib", "kbli", "npwp", "scale", "is_pkp", "description")),
+        (
+            _("Data usaha"),
+            ("business_name", "owner_name", "nib", "kbli", "npwp", "scale", "is_pkp", "description"),
+        ),
         (_("Alamat dan kontak"), ("address", "kecamatan", "kelurahan", "phone", "email")),
         (_("Rekening untuk pembayaran"), ("bank_name", "bank_account_number", "bank_account_name")),
     )
@@ -121,7 +124,11 @@ class DocumentsForm(forms.Form):
 
     def valid_uploads(self) -> list[tuple[str, object]]:
         cleaned = getattr(self, "cleaned_data", {})
-        return [(kind, cleaned[name]) for name, kind in DOCUMENT_FIELDS if cleaned.get(name) and name not in self.errors]
+        return [
+            (kind, cleaned[name])
+            for name, kind in DOCUMENT_FIELDS
+            if cleaned.get(name) and name not in self.errors
+        ]
 
 
 class OutreachEventForm(forms.ModelForm):
@@ -180,5 +187,3 @@ class TicketUpdateForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan BPBJ"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-

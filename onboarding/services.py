@@ -277,11 +277,15 @@ def confirm_by_owner(token: str, *, username: str, password: str) -> Vendor:
     """The owner agrees to the data and picks the login: the vendor is created, the link is spent."""
     found = draft_for_token(token)
     if found is None:
-        raise CatalogError(_("Tautan konfirmasi ini sudah dipakai atau kedaluwarsa. Minta tautan baru ke BPBJ."))
+        raise CatalogError(
+            _("Tautan konfirmasi ini sudah dipakai atau kedaluwarsa. Minta tautan baru ke BPBJ.")
+        )
     draft = _lock(found)
     # Re-checked under the lock: two clicks at once create one vendor.
     if draft.status != DraftStatus.AWAITING_OWNER or draft.confirm_token_hash != _hash(token):
-        raise CatalogError(_("Tautan konfirmasi ini sudah dipakai atau kedaluwarsa. Minta tautan baru ke BPBJ."))
+        raise CatalogError(
+            _("Tautan konfirmasi ini sudah dipakai atau kedaluwarsa. Minta tautan baru ke BPBJ.")
+        )
     note = _("Didaftarkan dengan pendampingan (%(event)s), dikonfirmasi pemilik") % {"event": draft.event}
     return _create_vendor(draft, username=username, password_hash=make_password(password), note=note)
 
@@ -308,7 +312,10 @@ def reach_by_kecamatan() -> list[dict]:
         .order_by()
     )
     waiting = dict(
-        Vendor.objects.filter(status=VendorStatus.PENDING).values_list("kecamatan").annotate(n=Count("id")).order_by()
+        Vendor.objects.filter(status=VendorStatus.PENDING)
+        .values_list("kecamatan")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     events = dict(OutreachEvent.objects.values_list("kecamatan").annotate(n=Count("id")).order_by())
     registered = dict(
@@ -375,7 +382,8 @@ def update_ticket(*, ticket: HelpTicket, status: str, note: str, by) -> HelpTick
     if ticket.user_id:
         outbox.queue_in_app(
             user=ticket.user,
-            message=_("Tiket bantuan #%(n)s: %(status)s") % {"n": ticket.pk, "status": ticket.get_status_display()},
+            message=_("Tiket bantuan #%(n)s: %(status)s")
+            % {"n": ticket.pk, "status": ticket.get_status_display()},
             url=reverse("onboarding:help_index"),
         )
     return ticket

@@ -81,7 +81,9 @@ def register(request):
     draft = None
     token = request.session.get(SESSION_KEY)
     if token:
-        draft = RegistrationDraft.objects.filter(token=token, status=DraftStatus.OPEN, event__isnull=True).first()
+        draft = RegistrationDraft.objects.filter(
+            token=token, status=DraftStatus.OPEN, event__isnull=True
+        ).first()
         if draft and request.method == "GET" and draft.step != DraftStep.ACCOUNT:
             messages.info(request, _("Melanjutkan pendaftaran yang belum selesai."))
             return redirect(_step_url(draft))
@@ -174,7 +176,9 @@ def _business_step(request, draft):
             return redirect(_step_url(draft, DraftStep.DOCUMENTS))
         # What was valid is kept on the draft too, so leaving now loses nothing either.
         services.save_business(draft, form.valid_part(), complete=False)
-    return render(request, "onboarding/step_business.html", _context(request, draft, DraftStep.BUSINESS, form=form))
+    return render(
+        request, "onboarding/step_business.html", _context(request, draft, DraftStep.BUSINESS, form=form)
+    )
 
 
 def _kbli_categories(codes: list[str]):
@@ -189,7 +193,9 @@ def _documents_step(request, draft):
     if request.method == "POST":
         if "remove" in request.POST:
             raw = request.POST.get("remove", "").strip()
-            document = draft.documents.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 10 else None
+            document = (
+                draft.documents.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 10 else None
+            )
             if document is not None:
                 services.remove_draft_document(draft, document)
                 messages.success(request, _("Dokumen dihapus."))
@@ -227,13 +233,16 @@ DOCUMENTS_BY_FIELD = [
     ("doc_tkdn", VendorDocument.Kind.TKDN),
 ]
 
+
 def document_checklist() -> list[dict]:
     """Top-level categories with the documents they (or their sub-categories) need, in plain words."""
     tree = category_tree()
     rows: list[dict] = []
     for category, depth in tree:
         if depth == 0:
-            rows.append({"category": category, "documents": set(category.required_documents or []), "kbli": set()})
+            rows.append(
+                {"category": category, "documents": set(category.required_documents or []), "kbli": set()}
+            )
         if rows:
             rows[-1]["documents"] |= set(category.required_documents or [])
             rows[-1]["kbli"] |= set(kbli_list(category.kbli_codes))
@@ -287,7 +296,9 @@ def _submit(request, draft):
         except services.CatalogError as exc:
             messages.error(request, exc.message)
             return redirect(_step_url(draft, DraftStep.REVIEW))
-        request.session[f"confirm_link_{draft.pk}"] = request.build_absolute_uri(services.confirmation_path(token))
+        request.session[f"confirm_link_{draft.pk}"] = request.build_absolute_uri(
+            services.confirmation_path(token)
+        )
         messages.success(request, _("Tautan konfirmasi dikirim ke email pemilik usaha."))
         return redirect("onboarding:event_detail", pk=draft.event_id)
     try:
@@ -324,7 +335,12 @@ def owner_confirm(request, token):
             login(request, vendor.user, backend=BACKEND)
             messages.success(request, _("Pendaftaran dikonfirmasi. BPBJ akan memverifikasi data usaha Anda."))
             return redirect("catalog:vendor_home")
-    context = {"draft": draft, "form": form, "rows": _review_data(draft), "documents": list(draft.documents.all())}
+    context = {
+        "draft": draft,
+        "form": form,
+        "rows": _review_data(draft),
+        "documents": list(draft.documents.all()),
+    }
     return render(request, "onboarding/confirm.html", context)
 
 
@@ -435,4 +451,3 @@ def ticket_detail(request, pk):
         messages.success(request, _("Tiket diperbarui."))
         return redirect("onboarding:ticket_queue")
     return render(request, "onboarding/ticket_detail.html", {"ticket": ticket, "form": form})
-

@@ -32,8 +32,12 @@ def assisted_draft(bpbj_client, event, punten):
     draft = RegistrationDraft.objects.get(event=event)
     assert response["Location"] == reverse("onboarding:register_step", args=[draft.token, "business"])
     url = reverse("onboarding:register_step", args=[draft.token, "business"])
-    bpbj_client.post(url, business_data(punten.kecamatan, punten, nib="9120009999999", email="tani@example.test"))
-    bpbj_client.post(reverse("onboarding:register_step", args=[draft.token, "documents"]), {"doc_pirt": pdf_upload()})
+    bpbj_client.post(
+        url, business_data(punten.kecamatan, punten, nib="9120009999999", email="tani@example.test")
+    )
+    bpbj_client.post(
+        reverse("onboarding:register_step", args=[draft.token, "documents"]), {"doc_pirt": pdf_upload()}
+    )
     return draft
 
 
@@ -58,7 +62,9 @@ def test_bpbj_registers_a_business_and_its_owner_confirms_by_a_one_time_link(bpb
     owner = Client()
     html = owner.get(link).content.decode()
     assert "Kripik Apel Bu Sri" in html and "Pendampingan UMKM Bumiaji" in html
-    response = owner.post(link, {"username": "petani", "password1": PASSWORD, "password2": PASSWORD, "agree": "on"})
+    response = owner.post(
+        link, {"username": "petani", "password1": PASSWORD, "password2": PASSWORD, "agree": "on"}
+    )
     assert response["Location"] == reverse("catalog:vendor_home")
     vendor = Vendor.objects.get()
     assert vendor.status == VendorStatus.PENDING and vendor.user.username == "petani"
@@ -68,7 +74,9 @@ def test_bpbj_registers_a_business_and_its_owner_confirms_by_a_one_time_link(bpb
     draft.refresh_from_db()
     assert draft.status == DraftStatus.COMPLETED and draft.vendor == vendor
     # One time only.
-    again = Client().post(link, {"username": "lain", "password1": PASSWORD, "password2": PASSWORD, "agree": "on"})
+    again = Client().post(
+        link, {"username": "lain", "password1": PASSWORD, "password2": PASSWORD, "agree": "on"}
+    )
     assert again.status_code == 404 and "Tautan tidak berlaku" in again.content.decode()
     assert Vendor.objects.count() == 1
 
@@ -77,7 +85,9 @@ def test_the_owner_must_agree_and_a_failed_attempt_keeps_the_link(bpbj_client, e
     link = send_link(bpbj_client, assisted_draft(bpbj_client, event, punten))
     owner = Client()
     response = owner.post(link, {"username": "petani", "password1": PASSWORD, "password2": PASSWORD})
-    assert "Centang persetujuan" in response.content.decode() and 'href="#f-agree"' in response.content.decode()
+    assert (
+        "Centang persetujuan" in response.content.decode() and 'href="#f-agree"' in response.content.decode()
+    )
     assert owner.get(link).status_code == 200
 
 
@@ -87,7 +97,9 @@ def test_an_expired_or_replaced_link_no_longer_works(bpbj_client, event, punten,
     second = send_link(bpbj_client, draft)
     assert Client().get(first).status_code == 404
     assert Client().get(second).status_code == 200
-    RegistrationDraft.objects.filter(pk=draft.pk).update(confirm_expires_at=draft.created_at - timedelta(days=1))
+    RegistrationDraft.objects.filter(pk=draft.pk).update(
+        confirm_expires_at=draft.created_at - timedelta(days=1)
+    )
     assert Client().get(second).status_code == 404
 
 
@@ -121,7 +133,12 @@ def test_bpbj_records_events_and_sees_reach_by_kecamatan(bpbj_client, batu, bumi
     VendorFactory.create_batch(2, kecamatan=batu, status=VendorStatus.VERIFIED)
     response = bpbj_client.post(
         reverse("onboarding:outreach"),
-        {"name": "Pendampingan Punten", "held_on": "2026-04-01", "kecamatan": bumiaji.pk, "kelurahan": punten.pk},
+        {
+            "name": "Pendampingan Punten",
+            "held_on": "2026-04-01",
+            "kecamatan": bumiaji.pk,
+            "kelurahan": punten.pk,
+        },
     )
     event = OutreachEvent.objects.get()
     assert response["Location"] == reverse("onboarding:event_detail", args=[event.pk])

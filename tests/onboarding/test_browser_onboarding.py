@@ -94,8 +94,12 @@ def test_micro_business_registers_in_steps_on_a_phone_through_an_error_losing_no
     # 3. Documents: one good, one not a PDF; the good one is kept, the checklist says what is needed.
     assert "/documents/" in page.url
     assert "Anda dapat menjual di kategori: Keripik." in page.content()
-    page.set_input_files("input[name=doc_halal]", {"name": "halal.pdf", "mimeType": "application/pdf", "buffer": PDF})
-    page.set_input_files("input[name=doc_pirt]", {"name": "pirt.pdf", "mimeType": "application/pdf", "buffer": b"foto"})
+    page.set_input_files(
+        "input[name=doc_halal]", {"name": "halal.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    page.set_input_files(
+        "input[name=doc_pirt]", {"name": "pirt.pdf", "mimeType": "application/pdf", "buffer": b"foto"}
+    )
     submit(page)
     assert "Dokumen harus berupa PDF atau gambar" in page.locator("#error-summary").inner_text()
     assert "halal.pdf" in page.locator(".saved-docs").inner_text()
@@ -109,7 +113,9 @@ def test_micro_business_registers_in_steps_on_a_phone_through_an_error_losing_no
     page.goto(resume)
     assert "/documents/" in page.url
     assert "halal.pdf" in page.locator(".saved-docs").inner_text()
-    page.set_input_files("input[name=doc_pirt]", {"name": "pirt.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    page.set_input_files(
+        "input[name=doc_pirt]", {"name": "pirt.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
     submit(page)
 
     # 4. Review and send.

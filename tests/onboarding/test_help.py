@@ -35,7 +35,12 @@ def test_an_unknown_help_page_is_404(anon_client):
 
 def test_the_vendor_help_covers_register_list_answer_and_get_paid(anon_client):
     html = anon_client.get(reverse("onboarding:help_role", args=["penyedia"])).content.decode()
-    for heading in ("Mendaftar sebagai penyedia", "Menayangkan produk", "Menjawab pesanan", "Menerima pembayaran"):
+    for heading in (
+        "Mendaftar sebagai penyedia",
+        "Menayangkan produk",
+        "Menjawab pesanan",
+        "Menerima pembayaran",
+    ):
         assert heading in html
 
 
@@ -51,7 +56,9 @@ def test_the_footer_links_to_help(anon_client):
 
 def test_the_document_guide_lists_each_category_with_inherited_documents(anon_client):
     food = CategoryFactory(name="Makanan olahan", slug="mo", required_documents=["halal"])
-    CategoryFactory(name="Sambal", slug="sambal", parent=food, required_documents=["pirt"], kbli_codes="10771")
+    CategoryFactory(
+        name="Sambal", slug="sambal", parent=food, required_documents=["pirt"], kbli_codes="10771"
+    )
     html = anon_client.get(reverse("onboarding:document_guide")).content.decode()
     assert "Makanan olahan" in html and "Sertifikat halal, PIRT" in html and "10771" in html
 
@@ -85,13 +92,21 @@ def test_a_question_needs_a_way_to_answer(anon_client):
 def test_an_outside_page_address_is_not_kept(anon_client):
     anon_client.post(
         CONTACT,
-        {"name": "A", "email": "a@example.test", "topic": "other", "message": "x", "page": "https://jahat.test/"},
+        {
+            "name": "A",
+            "email": "a@example.test",
+            "topic": "other",
+            "message": "x",
+            "page": "https://jahat.test/",
+        },
     )
     assert HelpTicket.objects.get().page == ""
 
 
 def test_a_logged_in_asker_is_linked_and_told_when_bpbj_updates(vendor_client, vendor, bpbj_client):
-    vendor_client.post(CONTACT, {"name": "V", "email": "v@example.test", "topic": "product", "message": "Foto?"})
+    vendor_client.post(
+        CONTACT, {"name": "V", "email": "v@example.test", "topic": "product", "message": "Foto?"}
+    )
     ticket = HelpTicket.objects.get()
     assert ticket.user == vendor.user
     response = bpbj_client.post(
@@ -116,7 +131,9 @@ def test_the_ticket_queue_has_no_query_per_ticket(bpbj_client, vendor):
     load()
     few = load()
     for i in range(5):
-        HelpTicket.objects.create(name=f"B{i}", email="b@x.test", topic="order", message="m", user=vendor.user)
+        HelpTicket.objects.create(
+            name=f"B{i}", email="b@x.test", topic="order", message="m", user=vendor.user
+        )
     assert load() == few
 
 
@@ -129,3 +146,13 @@ def test_the_ticket_queue_is_bpbj_only(request, persona):
     assert response.status_code in (302, 403)
     ticket.refresh_from_db()
     assert ticket.status == "new"
+
+
+def test_bpbj_home_lists_open_tickets_oldest_first(bpbj_client):
+    first = HelpTicket.objects.create(name="A", email="a@x.test", topic="payment", message="m")
+    HelpTicket.objects.create(name="B", email="b@x.test", topic="other", message="m")
+    HelpTicket.objects.create(name="C", email="c@x.test", topic="other", message="m", status="resolved")
+    response = bpbj_client.get(reverse("accounts:dashboard"))
+    section = next(s for s in response.context["sections"] if s.key == "tickets")
+    assert section.total == 2 and section.items[0].label == f"#{first.pk} Pembayaran"
+    assert section.more_url == reverse("onboarding:ticket_queue")

@@ -204,7 +204,9 @@ class TestSteps:
     def test_the_documents_step_shows_the_checklist_and_the_categories_of_the_kbli(
         self, anon_client, batu, sisir
     ):
-        food = CategoryFactory(name="Makanan olahan", slug="makanan-olahan", required_documents=["pirt", "halal"])
+        food = CategoryFactory(
+            name="Makanan olahan", slug="makanan-olahan", required_documents=["pirt", "halal"]
+        )
         CategoryFactory(name="Keripik", slug="keripik", parent=food, kbli_codes="10792")
         CategoryFactory(name="Kerajinan", slug="kerajinan", kbli_codes="32901")
         _response, draft = start(anon_client)
