@@ -5,14 +5,14 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.models import Vendor, VendorStatus
 from onboarding import services
-from outbox.models import OutboxMessage
 from onboarding.models import DraftStatus, OutreachEvent, RegistrationDraft
+from outbox.models import OutboxMessage
 from tests.factories import VendorFactory
 
 from .conftest import PASSWORD, business_data, pdf_upload
