@@ -273,7 +273,7 @@ def draft_for_token(token: str) -> RegistrationDraft | None:
 
 
 @transaction.atomic
-def confirm_by_owner(token: str, *, username: str, password: str) -> Vendor:
+def confirm_by_owner(token: str, *, username: str, password: str = "", password_hash: str = "") -> Vendor:
     """The owner agrees to the data and picks the login: the vendor is created, the link is spent."""
     found = draft_for_token(token)
     if found is None:
@@ -287,7 +287,11 @@ def confirm_by_owner(token: str, *, username: str, password: str) -> Vendor:
             _("Tautan konfirmasi ini sudah dipakai atau kedaluwarsa. Minta tautan baru ke BPBJ.")
         )
     note = _("Didaftarkan dengan pendampingan (%(event)s), dikonfirmasi pemilik") % {"event": draft.event}
-    return _create_vendor(draft, username=username, password_hash=make_password(password), note=note)
+    if not (password or password_hash):
+        raise CatalogError(_("Isi kata sandi."))
+    return _create_vendor(
+        draft, username=username, password_hash=password_hash or make_password(password), note=note
+    )
 
 
 # --------------------------------------------------------------------------- outreach

@@ -4,6 +4,7 @@ call onboarding.services, render."""
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -323,18 +324,34 @@ def owner_confirm(request, token):
     draft = services.draft_for_token(token)
     if draft is None:
         return render(request, "onboarding/confirm_invalid.html", status=404)
-    form = OwnerConfirmForm(request.POST or None, person=draft.data)
-    if request.method == "POST" and form.is_valid():
-        try:
-            vendor = services.confirm_by_owner(
-                token, username=form.cleaned_data["username"], password=form.cleaned_data["password1"]
-            )
-        except services.CatalogError as exc:
-            form.add_error(None, exc.message)
-        else:
-            login(request, vendor.user, backend=BACKEND)
-            messages.success(request, _("Pendaftaran dikonfirmasi. BPBJ akan memverifikasi data usaha Anda."))
-            return redirect("catalog:vendor_home")
+    # A valid password typed next to another error is kept (as its hash, in the session).
+    session_key = f"owner_password_{draft.pk}"
+    saved_hash = request.session.get(session_key, "")
+    form = OwnerConfirmForm(request.POST or None, person=draft.data, password_saved=bool(saved_hash))
+    if request.method == "POST":
+        if form.is_valid():
+            password = form.cleaned_data["password1"]
+            try:
+                vendor = services.confirm_by_owner(
+                    token,
+                    username=form.cleaned_data["username"],
+                    password_hash=make_password(password) if password else saved_hash,
+                )
+            except services.CatalogError as exc:
+                form.add_error(None, exc.message)
+            else:
+                request.session.pop(session_key, None)
+                login(request, vendor.user, backend=BACKEND)
+                messages.success(
+                    request, _("Pendaftaran dikonfirmasi. BPBJ akan memverifikasi data usaha Anda.")
+                )
+                return redirect("catalog:vendor_home")
+        elif form.valid_password():
+            request.session[session_key] = make_password(form.valid_password())
+            data = request.POST.copy()
+            data["password1"] = data["password2"] = ""
+            form = OwnerConfirmForm(data, person=draft.data, password_saved=True)
+            form.is_valid()
     context = {
         "draft": draft,
         "form": form,
