@@ -77,7 +77,7 @@ class LoginChoiceForm(forms.Form):
 
     def valid_password(self) -> str:
         """The new password when it passed every check (even if the username did not)."""
-        if "password1" in self.errors or "password2" in self.errors:
+        if not self.is_bound or "password1" in self.errors or "password2" in self.errors:
             return ""
         return self.cleaned_data.get("password1") or ""
 

@@ -35,6 +35,15 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 CSS = "css/onboarding.css"
 
 
+def _post(request):
+    """The POST data of a POST, even an empty one (an empty form is a bound form with errors)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _files(request):
+    return request.FILES if request.method == "POST" else None
+
+
 def _throttled(view):
     return throttle_posts(
         "register", limit_setting="REGISTRATION_RATE_LIMIT", window_setting="REGISTRATION_RATE_WINDOW"
@@ -94,7 +103,7 @@ def register(request):
 def _account_step(request, draft):
     person = draft.data if draft else {}
     form = LoginChoiceForm(
-        request.POST or None,
+        _post(request),
         initial={"username": draft.username} if draft else None,
         password_saved=bool(draft and draft.password_hash),
         person=person,
@@ -170,7 +179,7 @@ def register_step(request, token, step):
 
 
 def _business_step(request, draft):
-    form = BusinessForm(request.POST or None, initial=draft.data)
+    form = BusinessForm(_post(request), initial=draft.data)
     if request.method == "POST":
         if form.is_valid():
             services.save_business(draft, form.profile_data())
@@ -190,7 +199,7 @@ def _kbli_categories(codes: list[str]):
 
 
 def _documents_step(request, draft):
-    form = DocumentsForm(request.POST or None, request.FILES or None)
+    form = DocumentsForm(_post(request), _files(request))
     if request.method == "POST":
         if "remove" in request.POST:
             raw = request.POST.get("remove", "").strip()
@@ -327,7 +336,7 @@ def owner_confirm(request, token):
     # A valid password typed next to another error is kept (as its hash, in the session).
     session_key = f"owner_password_{draft.pk}"
     saved_hash = request.session.get(session_key, "")
-    form = OwnerConfirmForm(request.POST or None, person=draft.data, password_saved=bool(saved_hash))
+    form = OwnerConfirmForm(_post(request), person=draft.data, password_saved=bool(saved_hash))
     if request.method == "POST":
         if form.is_valid():
             password = form.cleaned_data["password1"]
@@ -366,7 +375,7 @@ def owner_confirm(request, token):
 
 @bpbj_required
 def outreach(request):
-    form = OutreachEventForm(request.POST or None)
+    form = OutreachEventForm(_post(request))
     if request.method == "POST" and form.is_valid():
         try:
             event = services.create_event(data=form.cleaned_data, by=request.user)
@@ -426,7 +435,7 @@ def contact(request):
     initial = {}
     if request.user.is_authenticated:
         initial = {"name": request.user.get_full_name() or request.user.username, "email": request.user.email}
-    form = ContactForm(request.POST or None, initial=initial)
+    form = ContactForm(_post(request), initial=initial)
     page = (request.POST.get("page") or request.GET.get("dari") or "")[:300]
     if not page.startswith("/"):
         page = ""
@@ -460,7 +469,7 @@ def ticket_queue(request):
 @bpbj_required
 def ticket_detail(request, pk):
     ticket = get_object_or_404(HelpTicket.objects.select_related("user", "handled_by"), pk=pk)
-    form = TicketUpdateForm(request.POST or None, initial={"status": ticket.status, "note": ticket.bpbj_note})
+    form = TicketUpdateForm(_post(request), initial={"status": ticket.status, "note": ticket.bpbj_note})
     if request.method == "POST" and form.is_valid():
         services.update_ticket(
             ticket=ticket, status=form.cleaned_data["status"], note=form.cleaned_data["note"], by=request.user

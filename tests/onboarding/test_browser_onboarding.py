@@ -56,11 +56,14 @@ def fill_business(page, kelurahan, *, nib, phone):
     page.fill("input[name=bank_account_name]", "Sri Wahyuni")
 
 
-def test_micro_business_registers_in_steps_on_a_phone_through_an_error_losing_nothing(browser, live_server):
+@pytest.mark.parametrize("width", [360, 1366])
+def test_micro_business_registers_in_steps_on_a_phone_through_an_error_losing_nothing(
+    browser, live_server, width
+):
     kelurahan = KelurahanFactory(kecamatan__name="Bumiaji", name="Tulungrejo")
     food = CategoryFactory(name="Makanan olahan", slug="makanan-olahan", required_documents=["pirt", "halal"])
     CategoryFactory(name="Keripik", slug="keripik", parent=food, kbli_codes="10792")
-    page = phone_page(browser)
+    page = phone_page(browser, width)
 
     # 1. Account.
     page.goto(f"{live_server.url}/daftar/")
@@ -109,7 +112,7 @@ def test_micro_business_registers_in_steps_on_a_phone_through_an_error_losing_no
 
     # She leaves; later, on another phone, the resume link brings everything back.
     page.context.close()
-    page = phone_page(browser)
+    page = phone_page(browser, width)
     page.goto(resume)
     assert "/documents/" in page.url
     assert "halal.pdf" in page.locator(".saved-docs").inner_text()
@@ -192,3 +195,32 @@ def test_assisted_registration_at_an_outreach_event_is_confirmed_by_its_owner(br
     bpbj.goto(f"{live_server.url}/bpbj/pendampingan/")
     assert "Bumiaji" in bpbj.content()
     shot(bpbj, "pendampingan-jangkauan")
+
+
+@pytest.mark.parametrize("width", [360, 1366])
+def test_help_pages_fit_the_screen_and_a_question_reaches_bpbj(browser, live_server, width):
+    from onboarding.models import HelpTicket
+
+    CategoryFactory(
+        name="Makanan olahan", slug="makanan-olahan", required_documents=["pirt"], kbli_codes="10792"
+    )
+    page = phone_page(browser, width)
+    for path, name in [
+        ("/bantuan/", "bantuan"),
+        ("/bantuan/penyedia/", "bantuan-penyedia"),
+        ("/bantuan/dokumen/", "bantuan-dokumen"),
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        assert fits_the_screen(page), path
+        shot(page, name)
+    page.click("text=Hubungi BPBJ")
+    page.wait_for_load_state()
+    page.fill("input[name=name]", "Sri Wahyuni")
+    page.fill("input[name=phone]", "+62 812-3456-7890")
+    page.select_option("select[name=topic]", "registration")
+    page.fill("textarea[name=message]", "Bagaimana jika NIB saya belum punya KBLI?")
+    shot(page, "kontak")
+    submit(page)
+    assert "tiket #" in page.content()
+    ticket = HelpTicket.objects.get()
+    assert ticket.phone == "081234567890" and ticket.page == "/bantuan/dokumen/"

@@ -218,3 +218,11 @@ class TestSteps:
 
     def test_logged_in_user_is_sent_to_the_dashboard(self, vendor_client):
         assert vendor_client.get(START).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["catalog:vendor_register", "onboarding:contact"])
+def test_an_empty_post_shows_the_errors_instead_of_failing(anon_client, url_name):
+    response = anon_client.post(reverse(url_name), {})
+    assert response.status_code == 200
+    assert "isian yang perlu diperbaiki" in response.content.decode()
