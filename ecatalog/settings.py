@@ -307,6 +307,8 @@ REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=10)
 REGISTRATION_RATE_WINDOW = env.int("REGISTRATION_RATE_WINDOW", default=3600)
 # Days an assisted registration's one-time confirmation link stays valid for its owner.
 OWNER_CONFIRMATION_DAYS = env.int("OWNER_CONFIRMATION_DAYS", default=14)
+# Days an unfinished registration (and its uploaded files) is kept after its last change.
+REGISTRATION_DRAFT_DAYS = env.int("REGISTRATION_DRAFT_DAYS", default=60)
 PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
 PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=3600)
 
@@ -453,6 +455,11 @@ CELERY_BEAT_SCHEDULE = {
     "opendata-nightly-ocds-bulk": {
         "task": "opendata.tasks.rebuild_all_ocds_bulk_files",
         "schedule": crontab(hour=2, minute=15),
+    },
+    # Unfinished registrations left for REGISTRATION_DRAFT_DAYS go, with their uploaded files.
+    "onboarding-purge-stale-drafts": {
+        "task": "onboarding.tasks.purge_stale_drafts",
+        "schedule": crontab(hour=3, minute=10),
     },
 }
 # Outbox (outbox/services.py): delivery attempts before a message is marked failed for the admin.

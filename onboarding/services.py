@@ -204,6 +204,31 @@ def submit_draft(draft: RegistrationDraft) -> Vendor:
     return _create_vendor(draft, username=draft.username, password_hash=draft.password_hash, note="")
 
 
+def purge_stale_drafts(*, now=None) -> int:
+    """Delete unfinished drafts untouched for ``REGISTRATION_DRAFT_DAYS`` (an owner's link must have
+    expired too), with their files: people's data and documents are not kept forever."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.REGISTRATION_DRAFT_DAYS)
+    stale = RegistrationDraft.objects.filter(updated_at__lt=cutoff).filter(
+        Q(status=DraftStatus.OPEN) | Q(status=DraftStatus.AWAITING_OWNER, confirm_expires_at__lt=now)
+    )
+    removed = 0
+    for draft_id in stale.values_list("id", flat=True):
+        with transaction.atomic():
+            draft = (
+                RegistrationDraft.objects.select_for_update()
+                .filter(pk=draft_id, updated_at__lt=cutoff)
+                .first()
+            )
+            if draft is None or draft.status == DraftStatus.COMPLETED:
+                continue
+            for document in draft.documents.all():
+                _delete_file_on_commit(document)
+            draft.delete()
+            removed += 1
+    return removed
+
+
 # --------------------------------------------------------------------------- assisted registration
 
 

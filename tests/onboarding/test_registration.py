@@ -226,3 +226,31 @@ def test_an_empty_post_shows_the_errors_instead_of_failing(anon_client, url_name
     response = anon_client.post(reverse(url_name), {})
     assert response.status_code == 200
     assert "isian yang perlu diperbaiki" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_unfinished_registrations_left_too_long_are_deleted_with_their_files(
+    anon_client, batu, sisir, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from onboarding.models import DraftDocument
+    from onboarding.tasks import purge_stale_drafts
+
+    settings.REGISTRATION_DRAFT_DAYS = 30
+    _response, old = start(anon_client)
+    anon_client.post(step(old, "business"), business_data(batu, sisir))
+    anon_client.post(step(old, "documents"), {"doc_halal": pdf_upload()})
+    stored = DraftDocument.objects.get(draft=old).file
+    assert stored.storage.exists(stored.name)
+    recent = RegistrationDraft.objects.create()
+    done = RegistrationDraft.objects.create(status=DraftStatus.COMPLETED)
+    RegistrationDraft.objects.filter(pk__in=[old.pk, done.pk]).update(
+        updated_at=timezone.now() - timedelta(days=31)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_stale_drafts() == 1
+    assert set(RegistrationDraft.objects.values_list("pk", flat=True)) == {recent.pk, done.pk}
+    assert not stored.storage.exists(stored.name)
