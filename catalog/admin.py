@@ -84,7 +84,7 @@ class CategoryAdminForm(forms.ModelForm):
 
     class Meta:
         model = Category
-        fields = ["parent", "name", "slug", "position", "required_documents"]
+        fields = ["parent", "name", "slug", "position", "required_documents", "kbli_codes"]
 
 
 @admin.register(Category)

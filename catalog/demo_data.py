@@ -874,3 +874,18 @@ DESCRIPTION_TEMPLATES = [
     "Produk unggulan {vendor}: {name}. Kualitas konsisten, harga bersaing, mendukung belanja produk "
     "lokal {city}. Bisa dibeli untuk rapat, pelatihan, dan acara resmi.",
 ]
+
+# KBLI codes (5 digits, KBLI 2020) whose businesses fit each top-level category; vendors get the
+# code of their specialty, and registration shows which categories a typed code opens.
+CATEGORY_KBLI = {
+    "makanan-minuman": "10792,10799,10313,11040,10761",
+    "konsumsi-rapat": "56210,56102",
+    "atk": "47613,17099",
+    "kerajinan-souvenir": "32909,16299,13929",
+    "pakaian-seragam": "14111,13134",
+    "pertanian-hortikultura": "01135,01301,20122",
+    "jasa-cetak": "18111,18112",
+    "kebersihan": "20231,22299",
+    "peralatan-kantor": "31001,47592",
+    "jasa": "56210,82302,74202",
+}

@@ -4,8 +4,6 @@ import re
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +64,23 @@ def normalize_rupiah(text: str) -> str:
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", value):
         value = value.replace(".", "")
     return value
+
+
+def normalize_phone(text: str) -> str:
+    """The forms people type a phone number in, as one form: ``0812-3456-7890``, ``+62 812 3456 7890``,
+    ``(0341) 512345`` or ``62812…`` -> ``081234567890``. Anything else is returned for the validator."""
+    value = re.sub(r"[\s\-.()/]", "", text or "")
+    if value.startswith("+62"):
+        value = "0" + value[3:]
+    elif value.startswith("62") and len(value) > 10:
+        value = "0" + value[2:]
+    return value
+
+
+def normalize_kbli(text: str) -> str:
+    """``"10792, 10799"`` or ``"10792 10799"`` -> ``"10792,10799"`` (order kept, repeats dropped)."""
+    codes = [code for code in re.split(r"[\s,;/]+", text or "") if code]
+    return ",".join(dict.fromkeys(codes))
 
 
 def parse_specifications(text: str, *, separator: str = "\n") -> list[list[str]]:
@@ -165,6 +180,22 @@ class VendorProfileForm(forms.ModelForm):
         help_text=_("15 atau 16 digit; titik dan strip boleh."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
+    phone = forms.CharField(
+        label=_("Telepon / WhatsApp"),
+        max_length=30,
+        help_text=_("Mis. 0812-3456-7890 atau +62 812 3456 7890."),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    kbli = forms.CharField(
+        label=_("Kode KBLI"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "5 digit, tertera di NIB (OSS). Beberapa kode boleh, pisahkan dengan koma. Menentukan kategori "
+            "produk yang boleh Anda jual."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
 
     class Meta:
         model = Vendor
@@ -206,6 +237,12 @@ class VendorProfileForm(forms.ModelForm):
     def clean_npwp(self):
         return re.sub(r"[.\-\s]", "", self.cleaned_data.get("npwp") or "")
 
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone"))
+
+    def clean_kbli(self):
+        return normalize_kbli(self.cleaned_data.get("kbli"))
+
     # Desa/kelurahan inside the kecamatan is checked by Vendor.clean() (run by _post_clean), so the
     # admin and the services hold to the same rule.
 
@@ -232,82 +269,6 @@ class DocumentFileField(forms.FileField):
         super().validate(value)
         if value:
             validate_document(value)
-
-
-class VendorRegistrationForm(VendorProfileForm):
-    """Account + business + optional certificates, created together by ``services.register_vendor``."""
-
-    username = forms.CharField(
-        label=_("Nama pengguna"),
-        max_length=150,
-        validators=[UnicodeUsernameValidator()],
-        help_text=_("Untuk masuk. Huruf, angka dan @/./+/-/_ saja."),
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
-    )
-    password1 = forms.CharField(
-        label=_("Kata sandi"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Ulangi kata sandi"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    doc_halal = DocumentFileField(label=_("Sertifikat halal"))
-    doc_pirt = DocumentFileField(label=_("PIRT"))
-    doc_sni = DocumentFileField(label=_("SNI"))
-    doc_tkdn = DocumentFileField(label=_("Sertifikat TKDN"))
-
-    account_fields = ("username", "password1", "password2")
-    document_fields = tuple(name for name, _kind in DOCUMENT_FIELDS)
-
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        if get_user_model().objects.filter(username__iexact=username).exists():
-            raise ValidationError(_("Nama pengguna ini sudah dipakai."))
-        return username
-
-    def clean(self):
-        cleaned = super().clean()
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("Kedua kata sandi tidak sama."))
-        elif password1:
-            user = get_user_model()(
-                username=cleaned.get("username", ""),
-                email=cleaned.get("email", ""),
-                first_name=cleaned.get("owner_name", ""),
-            )
-            try:
-                password_validation.validate_password(password1, user)
-            except ValidationError as exc:
-                self.add_error("password1", exc)
-        return cleaned
-
-    def documents(self) -> list[tuple[str, object]]:
-        return [
-            (kind, self.cleaned_data[name]) for name, kind in DOCUMENT_FIELDS if self.cleaned_data.get(name)
-        ]
-
-    def account_section(self):
-        return [self[name] for name in self.account_fields]
-
-    def business_section(self):
-        return [
-            self[name]
-            for name in ("business_name", "owner_name", "nib", "npwp", "scale", "is_pkp", "description")
-        ]
-
-    def address_section(self):
-        return [self[name] for name in ("address", "kecamatan", "kelurahan", "phone", "email")]
-
-    def bank_section(self):
-        return [self[name] for name in ("bank_name", "bank_account_number", "bank_account_name")]
-
-    def document_section(self):
-        return [self[name] for name in self.document_fields]
 
 
 class VendorDocumentForm(forms.ModelForm):

@@ -17,6 +17,15 @@ npwp_validator = RegexValidator(r"^(\d{15}|\d{16})$", _("NPWP harus 15 atau 16 d
 phone_validator = RegexValidator(
     r"^(\+62|0)\d{8,13}$", _("Nomor telepon tidak valid (contoh: 081234567890).")
 )
+# KBLI (Klasifikasi Baku Lapangan Usaha Indonesia) codes are five digits; a business or a
+# category may have several, stored as "10792,10799".
+kbli_validator = RegexValidator(
+    r"^\d{5}(,\d{5})*$", _("Kode KBLI terdiri dari 5 digit angka; beberapa kode dipisah koma.")
+)
+
+
+def kbli_list(text: str) -> list[str]:
+    return [code for code in (text or "").split(",") if code]
 
 
 class Kecamatan(models.Model):
@@ -76,6 +85,15 @@ class Category(models.Model):
     # ["pirt", "halal"] for processed food: when the vendor's certificate expires the product
     # leaves the catalogue until a renewed one is verified (catalog.certificates).
     required_documents = models.JSONField(_("dokumen wajib"), default=list, blank=True)
+    # The KBLI codes whose businesses may sell in this category (the national e-Katalog lists a
+    # vendor only where its KBLI fits); shown to vendors while they register.
+    kbli_codes = models.CharField(
+        _("kode KBLI"),
+        max_length=200,
+        blank=True,
+        validators=[kbli_validator],
+        help_text=_("Mis. 10792,10799"),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -128,6 +146,8 @@ class Vendor(models.Model):
     npwp = models.CharField(_("NPWP"), max_length=16, validators=[npwp_validator])
     scale = models.CharField(_("skala usaha"), max_length=10, choices=BusinessScale.choices, db_index=True)
     is_pkp = models.BooleanField(_("PKP (pengusaha kena pajak)"), default=False)
+    # Blank for businesses registered before the field existed; registration asks for it.
+    kbli = models.CharField(_("kode KBLI"), max_length=200, blank=True, validators=[kbli_validator])
     address = models.CharField(_("alamat"), max_length=255)
     kecamatan = models.ForeignKey(
         Kecamatan, on_delete=models.PROTECT, related_name="vendors", verbose_name=_("kecamatan")

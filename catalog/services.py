@@ -147,6 +147,7 @@ VENDOR_PROFILE_FIELDS = (
     "npwp",
     "scale",
     "is_pkp",
+    "kbli",
     "address",
     "kecamatan",
     "kelurahan",
@@ -246,15 +247,22 @@ def product_slug(name: str) -> str:
 def register_vendor(
     *,
     username: str,
-    password: str,
+    password: str = "",
+    password_hash: str = "",
     vendor_data: dict,
     documents: Iterable[tuple[str, object]] = (),
+    note: str = "",
 ) -> Vendor:
     """Create a vendor account and its business, ``pending`` until BPBJ verifies it.
 
     ``vendor_data`` holds the profile fields (see ``VENDOR_PROFILE_FIELDS``);
     "lokal" is never taken from the vendor. Documents are ``(kind, upload)`` pairs.
+    A resumed registration passes the ``password_hash`` it kept instead of the password.
     """
+    if User.objects.filter(username__iexact=username).exists():
+        raise CatalogError(_("Nama pengguna ini sudah dipakai."))
+    if Vendor.objects.filter(nib=vendor_data.get("nib")).exists():
+        raise CatalogError(_("NIB ini sudah terdaftar sebagai penyedia."))
     data = {k: v for k, v in vendor_data.items() if k in VENDOR_PROFILE_FIELDS}
     if data["kelurahan"].kecamatan_id != data["kecamatan"].pk:
         raise CatalogError(_("Desa/kelurahan tidak berada di kecamatan yang dipilih."))
@@ -265,7 +273,10 @@ def register_vendor(
         role=Role.VENDOR,
         phone=data.get("phone", ""),
     )
-    user.set_password(password)
+    if password_hash:
+        user.password = password_hash
+    else:
+        user.set_password(password)
     user.save()
     vendor = Vendor(user=user, slug=unique_vendor_slug(data["business_name"]), **data)
     vendor.status = VendorStatus.PENDING
@@ -273,7 +284,11 @@ def register_vendor(
     vendor.full_clean(exclude=["user"])
     vendor.save()
     VendorEvent.objects.create(
-        vendor=vendor, actor=user, from_status="", to_status=VendorStatus.PENDING, note=_("Pendaftaran")
+        vendor=vendor,
+        actor=user,
+        from_status="",
+        to_status=VendorStatus.PENDING,
+        note=note or _("Pendaftaran"),
     )
     for kind, upload in documents:
         if upload:

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from onboarding import views as onboarding
+
 from .views import curation, public, vendor
 
 app_name = "catalog"
@@ -13,7 +15,8 @@ urlpatterns = [
     path("bandingkan/", public.compare, name="compare"),
     path("bandingkan/ubah/", public.compare_toggle, name="compare_toggle"),
     # Vendor (penyedia) self-service
-    path("daftar/", vendor.register, name="vendor_register"),
+    # Registration in steps lives in the onboarding app; the first step keeps this name and address.
+    path("daftar/", onboarding.register, name="vendor_register"),
     path("usaha/", vendor.home, name="vendor_home"),
     path("usaha/profil/", vendor.profile_edit, name="vendor_profile_edit"),
     path(

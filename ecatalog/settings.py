@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "opendata",
     "outbox",
     "documents",
+    "onboarding",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +318,10 @@ LOGIN_DEVICE_COOKIE_DAYS = env.int("LOGIN_DEVICE_COOKIE_DAYS", default=365)
 # Vendor registration and password reset: POSTs per address per window (ecatalog.security).
 REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=10)
 REGISTRATION_RATE_WINDOW = env.int("REGISTRATION_RATE_WINDOW", default=3600)
+# Days an assisted registration's one-time confirmation link stays valid for its owner.
+OWNER_CONFIRMATION_DAYS = env.int("OWNER_CONFIRMATION_DAYS", default=14)
+# Days an unfinished registration (and its uploaded files) is kept after its last change.
+REGISTRATION_DRAFT_DAYS = env.int("REGISTRATION_DRAFT_DAYS", default=60)
 PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
 PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=3600)
 
@@ -466,6 +471,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # PDFs of SPs, BASTs and payments whose generation failed or was never enqueued.
     "documents-issue-missing": {"task": "documents.issue_missing", "schedule": 600.0},
+    # Unfinished registrations left for REGISTRATION_DRAFT_DAYS go, with their uploaded files.
+    "onboarding-purge-stale-drafts": {
+        "task": "onboarding.tasks.purge_stale_drafts",
+        "schedule": crontab(hour=3, minute=10),
+    },
 }
 # Outbox (outbox/services.py): delivery attempts before a message is marked failed for the admin.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)

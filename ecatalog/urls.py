@@ -15,6 +15,7 @@ urlpatterns = [
     path("indeks/", include("opd_scoring.urls")),
     path("data/", include("opendata.urls")),
     path("", include("documents.urls")),
+    path("", include("onboarding.urls")),
     path("", include("catalog.urls")),
 ]
 

@@ -316,12 +316,19 @@ def _complaints_waiting() -> Section:
     )
 
 
+def _tickets_waiting() -> Section:
+    from onboarding.worklist import tickets_waiting
+
+    return tickets_waiting()
+
+
 BPBJ_SECTIONS = [
     _vendors_waiting,
     _change_requests_waiting,
     _products_waiting,
     _documents_waiting,
     _complaints_waiting,
+    _tickets_waiting,
 ]
 
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -21,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import vendor_required
-from ecatalog.security import throttle_posts
 
 from .. import importers, services
 from ..forms import (
@@ -31,7 +29,6 @@ from ..forms import (
     ProductStatusFilterForm,
     VendorDocumentForm,
     VendorProfileForm,
-    VendorRegistrationForm,
 )
 from ..models import (
     REVIEWED_VENDOR_FIELDS,
@@ -56,36 +53,6 @@ def _error_text(exc) -> str:
     if isinstance(exc, services.CatalogError):
         return exc.message
     return " ".join(exc.messages)
-
-
-@throttle_posts(
-    "register", limit_setting="REGISTRATION_RATE_LIMIT", window_setting="REGISTRATION_RATE_WINDOW"
-)
-def register(request):
-    """Anonymous self-registration: account + business in one go, then logged in as pending."""
-    if request.user.is_authenticated:
-        return redirect("accounts:dashboard")
-    form = VendorRegistrationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            vendor = services.register_vendor(
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password1"],
-                vendor_data=form.profile_data(),
-                documents=form.documents(),
-            )
-        except services.CatalogError as exc:
-            form.add_error(None, exc.message)
-        else:
-            login(request, vendor.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                _(
-                    "Pendaftaran berhasil. BPBJ akan memverifikasi data usaha Anda; status terlihat di halaman ini."
-                ),
-            )
-            return redirect("catalog:vendor_home")
-    return render(request, "catalog/vendor/register.html", {"form": form})
 
 
 @vendor_required

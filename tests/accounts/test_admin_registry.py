@@ -8,7 +8,16 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-PROJECT_APPS = ("accounts", "catalog", "procurement", "opd_scoring", "opendata", "outbox", "documents")
+PROJECT_APPS = (
+    "accounts",
+    "catalog",
+    "procurement",
+    "opd_scoring",
+    "opendata",
+    "outbox",
+    "documents",
+    "onboarding",
+)
 
 
 def _project_models():

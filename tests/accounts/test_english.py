@@ -157,8 +157,7 @@ ENGLISH_PAGES = {
     "/akun/masuk/": ["Username", "Password", "Forgot your password?", "Local business not registered yet?"],
     "/daftar/": [
         "Register as a vendor",
-        "Address and contact",
-        "Bank account for payments",
+        "Already have an account?",
         "Repeat password",
     ],
 }

@@ -5,100 +5,15 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from catalog.models import PriceHistory, Product, ProductStatus, Vendor, VendorDocument, VendorStatus
+from catalog.models import PriceHistory, Product, ProductStatus, Vendor, VendorStatus
 from tests.factories import CategoryFactory, ProductFactory
 
-from .conftest import make_photo, pdf_upload, upload
+from .conftest import make_photo, pdf_upload
 
 PASSWORD = "Apel-Batu-2025!"
 
 
-def registration_data(kecamatan, kelurahan, **overrides):
-    data = {
-        "username": "busri",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "business_name": "Kripik Apel Bu Sri",
-        "owner_name": "Sri Wahyuni",
-        "nib": "9120001234567",
-        "npwp": "01.234.567.8-901.234",
-        "scale": "mikro",
-        "address": "Jl. Bukit Berbunga 5",
-        "kecamatan": kecamatan.pk,
-        "kelurahan": kelurahan.pk,
-        "phone": "081234567890",
-        "email": "sri@example.test",
-        "bank_name": "Bank Jatim",
-        "bank_account_number": "0011223344",
-        "bank_account_name": "Sri Wahyuni",
-    }
-    data.update(overrides)
-    return data
-
-
-class TestRegistration:
-    url = reverse("catalog:vendor_register")
-
-    def test_form_shows_grouped_kelurahan_and_no_local_checkbox(self, anon_client, sisir, punten):
-        response = anon_client.get(self.url)
-        assert response.status_code == 200
-        html = response.content.decode()
-        assert '<optgroup label="Batu">' in html
-        assert "is_local" not in html
-
-    def test_register_logs_in_and_shows_pending_status(self, anon_client, batu, sisir):
-        data = registration_data(batu, sisir, doc_halal=pdf_upload())
-        response = anon_client.post(self.url, data, follow=True)
-        assert response.redirect_chain[-1][0] == reverse("catalog:vendor_home")
-        vendor = Vendor.objects.get()
-        assert vendor.status == VendorStatus.PENDING
-        assert vendor.npwp == "012345678901234"
-        assert vendor.documents.get().kind == VendorDocument.Kind.HALAL
-        assert "Menunggu verifikasi" in response.content.decode()
-        assert response.context["user"] == vendor.user
-
-    def test_kelurahan_outside_kecamatan_is_an_error(self, anon_client, batu, punten):
-        response = anon_client.post(self.url, registration_data(batu, punten))
-        assert response.status_code == 200
-        assert "tidak berada di Kecamatan Batu" in response.content.decode()
-        assert not Vendor.objects.exists()
-
-    @pytest.mark.parametrize(
-        ("field", "value", "message"),
-        [
-            ("nib", "12345", "NIB harus 13 digit"),
-            ("npwp", "123", "NPWP harus 15 atau 16 digit"),
-            ("password2", "lain-sekali-123", "Kedua kata sandi tidak sama"),
-            ("phone", "12", "Nomor telepon tidak valid"),
-        ],
-    )
-    def test_bad_input_is_reported_in_indonesian(self, anon_client, batu, sisir, field, value, message):
-        response = anon_client.post(self.url, registration_data(batu, sisir, **{field: value}))
-        assert response.status_code == 200
-        assert message in response.content.decode()
-        assert not Vendor.objects.exists()
-
-    def test_weak_password_is_rejected_by_django_validators(self, anon_client, batu, sisir):
-        response = anon_client.post(
-            self.url, registration_data(batu, sisir, password1="12345678", password2="12345678")
-        )
-        assert response.status_code == 200
-        assert response.context["form"].errors["password1"]
-
-    def test_duplicate_username_and_nib(self, anon_client, vendor, batu, sisir):
-        data = registration_data(batu, sisir, username=vendor.user.username.upper(), nib=vendor.nib)
-        response = anon_client.post(self.url, data)
-        errors = response.context["form"].errors
-        assert "username" in errors and "nib" in errors
-
-    def test_text_file_as_document_is_rejected(self, anon_client, batu, sisir):
-        data = registration_data(batu, sisir, doc_pirt=upload("pirt.pdf", b"bukan pdf"))
-        response = anon_client.post(self.url, data)
-        assert "Dokumen harus berupa PDF atau gambar" in response.content.decode()
-        assert not Vendor.objects.exists()
-
-    def test_logged_in_user_is_sent_to_dashboard(self, vendor_client):
-        assert vendor_client.get(self.url).status_code == 302
+# Registration (in steps, on the onboarding app) is tested in tests/onboarding/test_registration.py.
 
 
 class TestHomeAndProfile:

@@ -108,6 +108,9 @@ class Command(BaseCommand):
                 n_products = self.seed_products(max(0, options["products"]), vendors, leaves, images, staff)
                 self.seed_change_requests(vendors)
             self.seed_buyer(opds)
+            from onboarding.demo import seed_onboarding
+
+            seed_onboarding(staff=staff, stdout=self.stdout)
         clear_category_cache()
 
         if not options["only_catalog"]:
@@ -153,7 +156,13 @@ class Command(BaseCommand):
         leaves = {}
         for position, (name, slug, children) in enumerate(data.CATEGORIES, start=1):
             parent, _ = Category.objects.update_or_create(
-                slug=slug, defaults={"name": name, "position": position, "parent": None}
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "position": position,
+                    "parent": None,
+                    "kbli_codes": data.CATEGORY_KBLI.get(slug, ""),
+                },
             )
             for child_position, (child_name, child_slug) in enumerate(children, start=1):
                 child, _ = Category.objects.update_or_create(
@@ -333,6 +342,7 @@ class Command(BaseCommand):
                     else str(rng.randrange(10**14, 10**15))
                 ),
                 scale=scale,
+                kbli=data.CATEGORY_KBLI.get(specialty, "").split(",")[0],
                 is_pkp=scale in (BusinessScale.MENENGAH, BusinessScale.BESAR) or rng.random() < 0.1,
                 address=f"{rng.choice(data.STREETS)} No. {rng.randint(1, 250)}, {village.name}",
                 kecamatan_id=village.kecamatan_id,
