@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "catalog",
     "procurement",
     "opd_scoring",
+    "leakage",
     "opendata",
     "outbox",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("pengadaan/", include("procurement.urls")),
     path("indeks/", include("opd_scoring.urls")),
     path("data/", include("opendata.urls")),
+    path("belanja-luar-katalog/", include("leakage.urls")),
     path("", include("catalog.urls")),
 ]
 
