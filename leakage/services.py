@@ -336,6 +336,10 @@ def run_import(batch_id: int) -> RealisationImport | None:
             else ""
         )
         current.save()
+    from opd_scoring.selectors import invalidate_dashboard_cache
+
+    transaction.on_commit(invalidate_dashboard_cache)
+    invalidate_dashboard_cache()
     # The stored upload is no longer needed once its rows are in.
     if current.file:
         current.file.delete(save=False)
