@@ -81,6 +81,10 @@ class RealisationImport(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    # Set whenever a chunk commits: an import without one for a while lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Each claim by a runner counts one; a runner whose import was taken over stops writing.
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
 
     class Meta:

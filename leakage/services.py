@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,6 +71,10 @@ DEFAULT_MAP = [
 
 class LeakageError(Exception):
     """A request the rules refuse; the message is shown to the user."""
+
+
+class _TakenOver(Exception):
+    """Another runner restarted this import; this one stops without writing."""
 
 
 # --- the account map -----------------------------------------------------------------------------
@@ -157,19 +161,48 @@ def create_import(
     return batch
 
 
+IMPORT_LEASE = timedelta(minutes=10)
+
+
+def imports_to_resume() -> list[int]:
+    """Queued imports whose task never reached a worker, and running ones whose worker died.
+
+    A dead worker's import starts again from the top: its uncommitted-to-reports rows are
+    removed first, so nothing is counted twice.
+    """
+    now = timezone.now()
+    stale = list(
+        RealisationImport.objects.filter(
+            status=RealisationImportStatus.RUNNING, heartbeat_at__lt=now - IMPORT_LEASE
+        ).values_list("pk", flat=True)
+    )
+    for pk in stale:
+        with transaction.atomic():
+            RealisedSpending.objects.filter(batch_id=pk).delete()
+            RealisationImport.objects.filter(
+                pk=pk, status=RealisationImportStatus.RUNNING, heartbeat_at__lt=now - IMPORT_LEASE
+            ).update(status=RealisationImportStatus.QUEUED, processed_rows=0, imported_rows=0, error_count=0)
+    return list(
+        RealisationImport.objects.filter(
+            status=RealisationImportStatus.QUEUED, created_at__lt=now - timedelta(minutes=1)
+        ).values_list("pk", flat=True)
+    )
+
+
 def _claim(batch_id: int) -> RealisationImport | None:
     claimed = RealisationImport.objects.filter(pk=batch_id, status=RealisationImportStatus.QUEUED).update(
-        status=RealisationImportStatus.RUNNING
+        status=RealisationImportStatus.RUNNING, heartbeat_at=timezone.now(), attempts=F("attempts") + 1
     )
     return RealisationImport.objects.get(pk=batch_id) if claimed else None
 
 
 def _fail(batch: RealisationImport, message: str) -> RealisationImport:
     with transaction.atomic():
-        RealisedSpending.objects.filter(batch=batch).delete()
-        RealisationImport.objects.filter(pk=batch.pk).update(
-            status=RealisationImportStatus.FAILED, message=message, finished_at=timezone.now()
-        )
+        failed = RealisationImport.objects.filter(
+            pk=batch.pk, status=RealisationImportStatus.RUNNING, attempts=batch.attempts
+        ).update(status=RealisationImportStatus.FAILED, message=message, finished_at=timezone.now())
+        if failed:
+            RealisedSpending.objects.filter(batch=batch).delete()
     batch.refresh_from_db()
     return batch
 
@@ -282,9 +315,17 @@ def run_import(batch_id: int) -> RealisationImport | None:
         def flush():
             nonlocal pending
             with transaction.atomic():
+                mine = RealisationImport.objects.filter(
+                    pk=batch.pk, status=RealisationImportStatus.RUNNING, attempts=batch.attempts
+                )
+                if not mine.select_for_update().exists():
+                    raise _TakenOver
                 RealisedSpending.objects.bulk_create(pending, batch_size=BATCH_SIZE)
-                RealisationImport.objects.filter(pk=batch.pk).update(
-                    processed_rows=processed, imported_rows=imported, error_count=error_count
+                mine.update(
+                    processed_rows=processed,
+                    imported_rows=imported,
+                    error_count=error_count,
+                    heartbeat_at=timezone.now(),
                 )
             pending = []
 
@@ -306,10 +347,12 @@ def run_import(batch_id: int) -> RealisationImport | None:
         flush()
     except importer.RealisationFileError as exc:
         return _fail(batch, exc.message)
+    except _TakenOver:
+        return None
 
     with transaction.atomic():
         current = RealisationImport.objects.select_for_update().get(pk=batch.pk)
-        if current.status != RealisationImportStatus.RUNNING:
+        if current.status != RealisationImportStatus.RUNNING or current.attempts != batch.attempts:
             return current
         # Earlier imports of this fiscal year lose their rows dated inside this period.
         replaced, _detail = (

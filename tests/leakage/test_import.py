@@ -174,3 +174,30 @@ def test_amounts_are_read_as_whole_rupiah(text, expected):
 def test_template_files_carry_the_documented_columns():
     assert importer.template_csv().decode("utf-8-sig").splitlines()[0] == ",".join(importer.HEADERS)
     assert importer.template_xlsx().startswith(b"PK")
+
+
+def test_an_import_whose_worker_died_starts_again_without_counting_twice(atk, opd):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from leakage.models import RealisationImport
+    from leakage.tasks import resume_realisation_imports
+
+    rows = [[opd.code, "2025-06-01", "5.1.02.01.01.0024", "", "1000", "", ""]] * 5
+    batch = services.create_import(
+        upload=csv_upload(rows), fiscal_year=2025, period_start=date(2025, 1, 1), period_end=date(2025, 12, 31)
+    )
+    # A worker claimed it, wrote some rows and died (no heartbeat for longer than the lease).
+    long_ago = timezone.now() - timedelta(hours=1)
+    RealisationImport.objects.filter(pk=batch.pk).update(
+        status=RealisationImportStatus.RUNNING, heartbeat_at=long_ago, created_at=long_ago, attempts=1
+    )
+    RealisedSpending.objects.create(
+        batch=batch, opd=opd, fiscal_year=2025, spent_on=date(2025, 6, 1), account_code="5", amount=Decimal(1)
+    )
+    assert resume_realisation_imports() == 1
+    batch.refresh_from_db()
+    assert batch.status == RealisationImportStatus.DONE and batch.attempts == 2
+    assert RealisedSpending.objects.count() == 5
+    assert resume_realisation_imports() == 0
