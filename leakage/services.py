@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
@@ -292,10 +293,10 @@ def run_import(batch_id: int) -> RealisationImport | None:
         return _fail(batch, _("Berkas unggahan tidak ditemukan."))
     # Every data row is counted first (cheap) so progress has a denominator.
     try:
-        total = sum(1 for _line, cells in importer.iter_rows(data, batch.original_name) if any(cells)) - 1
+        total = importer.estimate_rows(data, batch.original_name)
         if total > importer.MAX_ROWS:
             return _fail(batch, _("Berkas berisi lebih dari %(n)s baris.") % {"n": importer.MAX_ROWS})
-        RealisationImport.objects.filter(pk=batch.pk).update(total_rows=max(total, 0))
+        RealisationImport.objects.filter(pk=batch.pk).update(total_rows=total)
         rows = importer.iter_rows(data, batch.original_name)
         header = next((cells for _line, cells in rows if any(cells)), None)
         if header is None:
@@ -366,6 +367,7 @@ def run_import(batch_id: int) -> RealisationImport | None:
         )
         current.status = RealisationImportStatus.DONE
         current.processed_rows = processed
+        current.total_rows = processed
         current.imported_rows = imported
         current.error_count = error_count
         current.errors = errors
@@ -381,8 +383,12 @@ def run_import(batch_id: int) -> RealisationImport | None:
         current.save()
     from opd_scoring.selectors import invalidate_dashboard_cache
 
-    transaction.on_commit(invalidate_dashboard_cache)
-    invalidate_dashboard_cache()
+    def invalidate():
+        invalidate_dashboard_cache()
+        cache.delete(_map_cache_key(batch.fiscal_year))
+
+    transaction.on_commit(invalidate)
+    invalidate()
     # The stored upload is no longer needed once its rows are in.
     if current.file:
         current.file.delete(save=False)
@@ -633,6 +639,23 @@ def leakage_map(*, fiscal_year: int, start: date, end: date) -> dict:
         "through": sum((r["through"] for r in opd_rows), ZERO),
         "has_data": has_realisation(fiscal_year),
     }
+
+
+MAP_CACHE_TIMEOUT = 300  # catalogue payments reach the public map within five minutes
+
+
+def _map_cache_key(year: int) -> str:
+    return f"leakage:map:{year}"
+
+
+def cached_leakage_map(year: int) -> dict:
+    """The public map of a whole fiscal year, cached (a new import clears it at once)."""
+    key = _map_cache_key(year)
+    data = cache.get(key)
+    if data is None:
+        data = leakage_map(fiscal_year=year, start=date(year, 1, 1), end=date(year, 12, 31))
+        cache.set(key, data, MAP_CACHE_TIMEOUT)
+    return data
 
 
 def catalogue_vendor_payments_outside(*, fiscal_year: int, start: date, end: date) -> list[dict]:

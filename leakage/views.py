@@ -19,7 +19,7 @@ from .models import AccountCategoryMap, RealisationImport
 def leakage_map(request):
     """Where the city's goods/services money goes outside the catalogue (no login, no personal names)."""
     year = parse_year(request.GET.get("tahun"))
-    data = services.leakage_map(fiscal_year=year, start=date(year, 1, 1), end=date(year, 12, 31))
+    data = services.cached_leakage_map(year)
     return render(request, "leakage/map.html", {"d": data, "year": year, "years": selectable_years()})
 
 

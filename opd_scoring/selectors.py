@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 
 from catalog.models import UMK_SCALES, BusinessScale, Product
 from catalog.money import ZERO, to_rupiah
-from leakage.services import leakage_map
+from leakage.services import has_realisation, leakage_map
 from procurement.deadlines import bast_and_payment_dates, payment_timeliness
 from procurement.models import OPD, PAID_STATUSES, Budget, Order, OrderLine
 from procurement.workdays import calendar
@@ -279,7 +279,12 @@ def _build_dashboard(year: int) -> dict:
         ]
 
     paid_total = to_rupiah(totals["paid"])
-    leakage = leakage_map(fiscal_year=year, start=date(year, 1, 1), end=date(year, 12, 31))
+    # One query when the year has no realisation imported yet, a fixed handful when it has.
+    leakage = (
+        leakage_map(fiscal_year=year, start=date(year, 1, 1), end=date(year, 12, 31))
+        if has_realisation(year)
+        else {"has_data": False, "outside": ZERO, "through": ZERO, "categories": []}
+    )
     return {
         "leakage": {
             "has_data": leakage["has_data"],

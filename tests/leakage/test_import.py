@@ -186,7 +186,10 @@ def test_an_import_whose_worker_died_starts_again_without_counting_twice(atk, op
 
     rows = [[opd.code, "2025-06-01", "5.1.02.01.01.0024", "", "1000", "", ""]] * 5
     batch = services.create_import(
-        upload=csv_upload(rows), fiscal_year=2025, period_start=date(2025, 1, 1), period_end=date(2025, 12, 31)
+        upload=csv_upload(rows),
+        fiscal_year=2025,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
     )
     # A worker claimed it, wrote some rows and died (no heartbeat for longer than the lease).
     long_ago = timezone.now() - timedelta(hours=1)

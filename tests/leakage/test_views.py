@@ -144,3 +144,31 @@ def test_admin_map_change_remaps_rows(admin_client_bpbj, atk):
     assert response.status_code == 302
     assert RealisedSpending.objects.get().category == atk
     assert admin_client_bpbj.get(reverse("admin:leakage_realisationimport_changelist")).status_code == 200
+
+
+def test_a_new_import_shows_on_the_cached_map_at_once(anon_client, atk):
+    opd = OPDFactory(name="Dinas Baru")
+    assert "Dinas Baru" not in anon_client.get(MAP_URL, {"tahun": 2025}).content.decode()
+    import_rows([[opd.code, "2025-03-01", ATK_CODE, "", "5000000", "", ""]])
+    assert "Dinas Baru" in anon_client.get(MAP_URL, {"tahun": 2025}).content.decode()
+
+
+def test_dashboard_with_realisation_keeps_a_fixed_query_count(anon_client, atk):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dashboard = reverse("opd_scoring:dashboard")
+    import_rows([[OPDFactory().code, "2025-03-01", ATK_CODE, "", "5000000", "", ""]])
+    cache.clear()
+    with CaptureQueriesContext(connection) as small:
+        anon_client.get(dashboard, {"tahun": 2025})
+    import_rows(
+        [[OPDFactory().code, "2025-03-01", ATK_CODE, "", "5000000", "", ""] for _i in range(10)],
+        start=datetime(2025, 3, 1).date(),
+        end=datetime(2025, 3, 31).date(),
+    )
+    cache.clear()
+    with CaptureQueriesContext(connection) as large:
+        anon_client.get(dashboard, {"tahun": 2025})
+    assert len(large) == len(small)
