@@ -73,8 +73,10 @@ def make_file(path: str, rows: int, year: int) -> None:
     if path.endswith(".xlsx"):
         from openpyxl import Workbook
 
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("realisasi")
+        # A normal workbook records its size (<dimension>) as Excel and LibreOffice do.
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "realisasi"
         ws.append(HEADERS)
         for row in data:
             ws.append(row)
