@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "catalog",
     "procurement",
     "opd_scoring",
+    "leakage",
     "opendata",
     "outbox",
     "documents",
@@ -452,6 +453,10 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-deliver-due": {"task": "outbox.tasks.deliver_outbox", "schedule": 60.0},
     # Import jobs whose worker died (or whose task never reached a worker) are resumed.
     "catalog-resume-import-jobs": {"task": "catalog.tasks.resume_import_jobs", "schedule": 120.0},
+    "leakage-resume-realisation-imports": {
+        "task": "leakage.tasks.resume_realisation_imports",
+        "schedule": 120.0,
+    },
     # The public dashboard's cached numbers are rebuilt by a worker, not by a visitor.
     "opd-scoring-refresh-dashboard": {"task": "opd_scoring.tasks.refresh_dashboard", "schedule": 120.0},
     "opd-scoring-nightly-snapshot": {

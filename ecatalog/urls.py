@@ -16,6 +16,7 @@ urlpatterns = [
     path("data/", include("opendata.urls")),
     path("", include("documents.urls")),
     path("", include("onboarding.urls")),
+    path("belanja-luar-katalog/", include("leakage.urls")),
     path("", include("catalog.urls")),
 ]
 

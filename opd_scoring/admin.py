@@ -99,12 +99,17 @@ class ScoringSchemeAdmin(BPBJActionsMixin, admin.ModelAdmin):
         _component_fieldset(_("Kecepatan bayar setelah BAST"), "payment_days"),
         _component_fieldset(_("Pesanan batal/ditolak"), "cancel_share"),
         _component_fieldset(_("Realisasi pagu RUP e-purchasing"), "realisation"),
+        _component_fieldset(
+            _("Belanja lewat katalog dari belanja yang dapat dipenuhi katalog (realisasi SIPD)"),
+            "catalogue_share",
+        ),
         (
             _("Ambang penghargaan dan sanksi"),
             {
                 "fields": (
                     ("award_top_n", "award_min_score", "award_min_local_share"),
                     ("penalty_local_share_below", "penalty_score_below", "penalty_no_use"),
+                    ("penalty_catalogue_share_below",),
                 )
             },
         ),

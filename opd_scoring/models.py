@@ -131,6 +131,10 @@ class ScoringScheme(models.Model):
     cancel_share_target = _pct(_("batas pesanan batal/ditolak (% paling tinggi)"), 10)
     realisation_weight = _weight(10)
     realisation_target = _pct(_("target realisasi pagu RUP e-purchasing (%)"), 100)
+    catalogue_share_weight = _weight(15)
+    catalogue_share_target = _pct(
+        _("target belanja lewat katalog (% belanja yang dapat dipenuhi katalog)"), 80
+    )
 
     award_top_n = models.PositiveSmallIntegerField(
         _("jumlah calon penghargaan (peringkat teratas)"), default=3
@@ -155,6 +159,19 @@ class ScoringScheme(models.Model):
         blank=True,
         default=30,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    penalty_catalogue_share_below = models.DecimalField(
+        _("calon sanksi bila belanja lewat katalog di bawah (% belanja yang dapat dipenuhi katalog)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=50,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "Diukur dari realisasi belanja SIPD yang diimpor, pada kategori yang sudah punya produk lokal "
+            "tayang. Kosongkan untuk tidak memakai syarat ini."
+        ),
     )
     penalty_no_use = models.BooleanField(
         _("calon sanksi bila tidak ada transaksi e-katalog pada periode"), default=True
@@ -189,6 +206,7 @@ class ScoringScheme(models.Model):
             "award_min_local_share",
             "penalty_local_share_below",
             "penalty_score_below",
+            "penalty_catalogue_share_below",
             "penalty_no_use",
         ):
             value = getattr(self, field)
@@ -207,6 +225,7 @@ COMPONENT_KEYS = (
     "payment_days",
     "cancel_share",
     "realisation",
+    "catalogue_share",
 )
 
 
@@ -312,6 +331,15 @@ class OPDScore(models.Model):
     realisation = models.DecimalField(
         _("realisasi pagu RUP e-purchasing (%)"), max_digits=9, decimal_places=2, null=True
     )
+    # From the realised spending imported from SIPD (leakage app); null before any import.
+    coverable_spending = MoneyField(_("realisasi yang dapat dipenuhi katalog"), null=True, blank=True)
+    catalogue_coverable_spending = MoneyField(_("bagian yang lewat katalog"), default=0)
+    outside_spending = MoneyField(_("belanja di luar katalog (dapat dipenuhi katalog)"), default=0)
+    catalogue_share = models.DecimalField(
+        _("belanja lewat katalog (% yang dapat dipenuhi katalog)"), max_digits=9, decimal_places=2, null=True
+    )
+    # [{"category": "ATK", "outside": "1200000000", "local_products": 37}, …]: largest leaks first.
+    leakage = models.JSONField(_("kebocoran terbesar per kategori"), default=list, blank=True)
     # {"local_share": "75.00", ...}: achievement (0–100) of each component as scored.
     achievements = models.JSONField(_("capaian per komponen"), default=dict)
     score = models.DecimalField(_("skor"), max_digits=5, decimal_places=2, default=0)

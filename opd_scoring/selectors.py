@@ -7,7 +7,7 @@ when an order, product, budget or vendor is saved, ``publish_snapshot`` too).
 
 import time
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 
 from catalog.models import UMK_SCALES, BusinessScale, Product
 from catalog.money import ZERO, to_rupiah
+from leakage.services import has_realisation, leakage_map
 from procurement.deadlines import bast_and_payment_dates, payment_timeliness
 from procurement.models import OPD, PAID_STATUSES, Budget, Order, OrderLine
 from procurement.workdays import calendar
@@ -278,7 +279,28 @@ def _build_dashboard(year: int) -> dict:
         ]
 
     paid_total = to_rupiah(totals["paid"])
+    # One query when the year has no realisation imported yet, a fixed handful when it has.
+    leakage = (
+        leakage_map(fiscal_year=year, start=date(year, 1, 1), end=date(year, 12, 31))
+        if has_realisation(year)
+        else {"has_data": False, "outside": ZERO, "through": ZERO, "categories": []}
+    )
     return {
+        "leakage": {
+            "has_data": leakage["has_data"],
+            "outside": leakage["outside"],
+            "through": leakage["through"],
+            "categories": [
+                {
+                    "name": str(row["category"]),
+                    "outside": row["outside"],
+                    "local_products": row["local_products"],
+                    "covered": row["covered"],
+                }
+                for row in leakage["categories"][:5]
+                if row["outside"] > 0
+            ],
+        },
         "year": year,
         "products": products,
         "target_products": settings.TARGET_PRODUCTS,

@@ -21,6 +21,12 @@ grouped by OPD; a period is ``[start 00:00, end + 1 day 00:00)`` local time):
   payment (latest payment, else ``paid_at``) over the paid orders of the period; an order paid
   in termins counts once per termin, from that termin's own BAST.
 * **realisation**: paid spending ÷ the OPD's RUP e-purchasing pagu of the year (prorated).
+* **catalogue share**: of the OPD's realised goods/services spending (imported from the
+  finance system, SIPD) in categories where local products were on display, the share
+  paid through the catalogue (``leakage/services.py`` defines it to the Rupiah). n/a
+  before a realisation of the year is imported or when the OPD has no such spending;
+  an n/a catalogue share is left out of the score (its weight does not count), so an OPD
+  is never punished for data the city has not loaded.
 
 Score: the weighted mean of each component's achievement, each capped at 100% of
 its target, times 100.
@@ -42,6 +48,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import UMK_SCALES
 from catalog.money import ZERO, format_rupiah, to_rupiah
+from leakage.services import leakage_by_opd
 from procurement.deadlines import bast_and_payment_dates
 from procurement.models import (
     ENDED_UNPAID_STATUSES,
@@ -89,6 +96,8 @@ class Component:
     unit: str  # "pct", "count", "days"
     higher_is_better: bool = True
     prorated: bool = False  # yearly count target scaled to the period
+    # Left out of the score (weight not counted) when its value is n/a.
+    optional: bool = False
 
 
 COMPONENTS = {
@@ -103,6 +112,12 @@ COMPONENTS = {
         Component("payment_days", gettext_lazy("Median hari dari BAST sampai dibayar"), "days", False),
         Component("cancel_share", gettext_lazy("Pesanan batal atau ditolak"), "pct", False),
         Component("realisation", gettext_lazy("Realisasi pagu RUP e-purchasing"), "pct"),
+        Component(
+            "catalogue_share",
+            gettext_lazy("Belanja lewat katalog dari belanja yang dapat dipenuhi katalog (realisasi SIPD)"),
+            "pct",
+            optional=True,
+        ),
     )
 }
 assert tuple(COMPONENTS) == COMPONENT_KEYS
@@ -249,6 +264,10 @@ def compute_components(period: Period, *, opd_ids=None) -> dict[int, dict]:
     merge(committed_rows)
     merge(placed_rows)
 
+    leakage = leakage_by_opd(
+        fiscal_year=period.fiscal_year, start=period.start, end=period.end, opd_ids=opd_ids
+    )
+
     for opd_id, values in data.items():
         for key in ("paid_spending", "committed_spending", "local_spending", "umk_spending"):
             values[key] = to_rupiah(values[key])
@@ -260,6 +279,25 @@ def compute_components(period: Period, *, opd_ids=None) -> dict[int, dict]:
         values["umk_share"] = _pct(values["umk_spending"], values["paid_spending"])
         values["cancel_share"] = _pct(values["cancelled_orders"], values["orders"])
         values["realisation"] = _pct(values["paid_spending"], values["rup_pagu"])
+        leak = leakage.get(opd_id)
+        coverable = leak.coverable_spending if leak else ZERO
+        values["coverable_spending"] = coverable if coverable else None
+        values["catalogue_coverable_spending"] = leak.catalogue_spending if leak else ZERO
+        values["outside_spending"] = leak.outside_spending if leak else ZERO
+        values["catalogue_share"] = leak.catalogue_share if leak else None
+        values["leakage"] = (
+            [
+                {
+                    "category": str(c.category),
+                    "category_id": c.category_id,
+                    "outside": str(c.outside),
+                    "local_products": c.local_products,
+                }
+                for c in leak.top_leaks(3)
+            ]
+            if leak
+            else []
+        )
         days = days_by_opd.get(opd_id)
         values["payment_days"] = (
             Decimal(str(statistics.median(days))).quantize(Decimal("0.1")) if days else None
@@ -270,9 +308,19 @@ def compute_components(period: Period, *, opd_ids=None) -> dict[int, dict]:
 # --- scoring -------------------------------------------------------------------------------------
 
 
+def _component_config(key: str, config: dict) -> dict:
+    """A component's weight and target; snapshots computed before a component existed weigh it 0."""
+    return config["components"].get(key) or {"weight": 0, "target": "0"}
+
+
+def counts(key: str, values: dict) -> bool:
+    """Whether the component takes part in the score (optional ones only with a value)."""
+    return not (COMPONENTS[key].optional and values.get(key) is None)
+
+
 def effective_target(key: str, config: dict, period: Period) -> Decimal:
     """The component's target for this period: yearly count targets are prorated (at least 1)."""
-    target = Decimal(str(config["components"][key]["target"]))
+    target = Decimal(str(_component_config(key, config)["target"]))
     if COMPONENTS[key].prorated and target > 0:
         target = Decimal(max(1, math.ceil(target * period.months / 12)))
     return target
@@ -301,7 +349,7 @@ def score_values(values: dict, config: dict, period: Period) -> tuple[dict, Deci
     weighted = ZERO
     total_weight = 0
     for key in COMPONENT_KEYS:
-        weight = int(config["components"][key]["weight"])
+        weight = int(_component_config(key, config)["weight"]) if counts(key, values) else 0
         achieved = achievement(key, values.get(key), effective_target(key, config, period))
         # An OPD with no orders at all earns nothing, even on "lower is better" components.
         if values.get("orders", 0) == 0 and values.get("paid_spending", 0) == 0:
@@ -420,10 +468,12 @@ def component_rows(
     """Each component with its value, target, achievement and weight, ready for a table."""
     if achievements is None:
         achievements, _score = score_values(values, config, period)
-    total_weight = sum(int(config["components"][k]["weight"]) for k in COMPONENT_KEYS) or 1
+    total_weight = (
+        sum(int(_component_config(k, config)["weight"]) for k in COMPONENT_KEYS if counts(k, values)) or 1
+    )
     rows = []
     for key in COMPONENT_KEYS:
-        weight = int(config["components"][key]["weight"])
+        weight = int(_component_config(key, config)["weight"]) if counts(key, values) else 0
         target = effective_target(key, config, period)
         achieved = Decimal(str(achievements.get(key, 0)))
         rows.append(
@@ -500,6 +550,10 @@ def next_steps(values: dict, config: dict, period: Period) -> list[str]:
                 _("Realisasikan %(amount)s lagi pagu RUP e-purchasing lewat katalog (target %(target)s).")
                 % {"amount": format_rupiah(needed), "target": fmt_pct(target["realisation"])}
             )
+    share = values.get("catalogue_share")
+    if share is not None and share < target["catalogue_share"]:
+        for leak in values.get("leakage") or []:
+            steps.append(leak_sentence(leak, advice=True))
     committed = values.get("committed_spending") or ZERO
     if committed > 0:
         steps.append(
@@ -509,6 +563,34 @@ def next_steps(values: dict, config: dict, period: Period) -> list[str]:
             % {"amount": format_rupiah(committed)}
         )
     return steps
+
+
+def leak_sentence(leak: dict, *, advice: bool = False) -> str:
+    """'Rp1,2 M belanja ATK di luar katalog, padahal 37 produk ATK lokal tayang'."""
+    from .charts import short_rupiah
+
+    values = {
+        "amount": short_rupiah(Decimal(leak["outside"])),
+        "category": leak["category"],
+        "n": leak["local_products"],
+    }
+    if advice:
+        return (
+            ngettext(
+                "Belanjakan %(category)s lewat katalog: %(amount)s dibeli di luar katalog, padahal %(n)s produk %(category)s lokal tayang.",
+                "Belanjakan %(category)s lewat katalog: %(amount)s dibeli di luar katalog, padahal %(n)s produk %(category)s lokal tayang.",
+                leak["local_products"],
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(amount)s belanja %(category)s di luar katalog, padahal %(n)s produk %(category)s lokal tayang",
+            "%(amount)s belanja %(category)s di luar katalog, padahal %(n)s produk %(category)s lokal tayang",
+            leak["local_products"],
+        )
+        % values
+    )
 
 
 # --- awards and penalties ------------------------------------------------------------------------
@@ -527,6 +609,7 @@ def propose_awards_and_penalties(*, snapshot: ScoreSnapshot) -> list[Proposal]:
     top_n = int(config.get("award_top_n") or 0)
     pen_local = config.get("penalty_local_share_below")
     pen_score = config.get("penalty_score_below")
+    pen_catalogue = config.get("penalty_catalogue_share_below")
     target_local = Decimal(str(config["components"]["local_share"]["target"]))
 
     wanted = []
@@ -565,6 +648,18 @@ def propose_awards_and_penalties(*, snapshot: ScoreSnapshot) -> list[Proposal]:
                 _("belanja lokal %(local)s dari pagu, target %(target)s")
                 % {"local": fmt_pct(row.local_share), "target": fmt_pct(target_local)}
             )
+        if (
+            pen_catalogue is not None
+            and row.catalogue_share is not None
+            and row.catalogue_share < Decimal(str(pen_catalogue))
+        ):
+            reasons.append(
+                _(
+                    "hanya %(share)s belanja yang dapat dipenuhi katalog dibeli lewat katalog (batas %(limit)s)"
+                )
+                % {"share": fmt_pct(row.catalogue_share), "limit": fmt_pct(Decimal(str(pen_catalogue)))}
+            )
+            reasons.extend(leak_sentence(leak) for leak in row.leakage or [])
         if pen_score is not None and row.score < Decimal(str(pen_score)) and row.orders:
             reasons.append(
                 _("skor %(score)s di bawah batas %(limit)s")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ecatalog.params import parse_id
+from leakage.services import has_realisation, leakage_cells
 
 from . import charts
 from .exports import ranking_table, table_response, transactions_table
@@ -130,6 +131,7 @@ def opd_detail(request, code):
         history[0] if history else None,
     )
     monthly = opd_monthly_spending(opd, year)
+    leakage_rows = leakage_cells(fiscal_year=year, start=start, end=end, opd_ids=[opd.pk])
     local_target = Decimal(str(config["components"]["local_share"]["target"]))
     return render(
         request,
@@ -145,6 +147,8 @@ def opd_detail(request, code):
             "official": official,
             "history": history,
             "monthly": monthly,
+            "leakage_rows": leakage_rows,
+            "has_realisation": has_realisation(year),
             "monthly_chart": charts.monthly_bars(
                 monthly, title=_("Belanja terbayar per bulan %(y)s") % {"y": year}
             ),

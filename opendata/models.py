@@ -16,6 +16,7 @@ class RedFlagKind(models.TextChoices):
     PRICE_RAISED_BEFORE_ORDER = "price_raised_before_order", _("Harga dinaikkan menjelang pesanan")
     ORDERED_AFTER_PUBLISHING = "ordered_after_publishing", _("Produk dipesan segera setelah tayang")
     BUYER_VENDOR_PAIR = "buyer_vendor_pair", _("Pesanan OPD terpusat pada satu pejabat dan satu penyedia")
+    VENDOR_PAID_OUTSIDE = "vendor_paid_outside", _("Penyedia katalog dibayar di luar katalog")
 
 
 class RedFlagSettings(models.Model):

@@ -35,6 +35,12 @@ Choices (documented in docs/API.md as well):
   agreed whose product was first published (its first curation event to
   "tayang", else ``published_at``) at most ``publish_order_days`` calendar days
   (Asia/Jakarta) before the order was sent; one flag per product and OPD.
+- catalogue vendor paid outside the catalogue: from the realised spending BPBJ imports
+  from the finance system (SIPD), per OPD and vendor (payee NPWP equal to the vendor's),
+  what the OPD paid the vendor in the period minus what it paid the vendor through the
+  catalogue (orders paid in the period), when above zero: a vendor the OPD could have
+  ordered from in the catalogue was paid off-book. The order list is empty (there is no
+  catalogue order behind it).
 - buyer–vendor pair: among an OPD's agreed orders of the period, the orders
   one buyer (the user who created them) placed with one vendor, when there are
   at least ``pair_min_orders`` of them and they hold at least ``pair_share`` %
@@ -674,6 +680,40 @@ def buyer_vendor_pairs(period: Period, cfg: RedFlagSettings) -> list[Hit]:
     return hits
 
 
+def vendor_paid_outside(period: Period, cfg: RedFlagSettings) -> list[Hit]:
+    from leakage.services import catalogue_vendor_payments_outside
+
+    if period.months:
+        start = date(period.year, period.months[0], 1)
+        last = period.months[-1]
+        end = date(period.year + (last == 12), last % 12 + 1, 1) - timedelta(days=1)
+    else:
+        start, end = date(period.year, 1, 1), date(period.year, 12, 31)
+    hits = []
+    for row in catalogue_vendor_payments_outside(fiscal_year=period.year, start=start, end=end):
+        hits.append(
+            Hit(
+                kind=RedFlagKind.VENDOR_PAID_OUTSIDE,
+                opd_id=row["opd_id"],
+                vendor_id=row["vendor_id"],
+                order_ids=[],
+                amount=row["excess"],
+                metric=Decimal(row["n"]),
+                summary=_(
+                    "Penyedia katalog menerima %(excess)s dari OPD di luar katalog (%(n)d pembayaran SIPD "
+                    "senilai %(total)s, lewat katalog %(through)s)."
+                )
+                % {
+                    "excess": format_rupiah(row["excess"]),
+                    "n": row["n"],
+                    "total": format_rupiah(row["total"]),
+                    "through": format_rupiah(row["through"]),
+                },
+            )
+        )
+    return hits
+
+
 # --- All rules ----------------------------------------------------------------------------
 
 RULES = {
@@ -685,6 +725,7 @@ RULES = {
     RedFlagKind.PRICE_RAISED_BEFORE_ORDER: price_raised_before_order,
     RedFlagKind.ORDERED_AFTER_PUBLISHING: ordered_after_publishing,
     RedFlagKind.BUYER_VENDOR_PAIR: buyer_vendor_pairs,
+    RedFlagKind.VENDOR_PAID_OUTSIDE: vendor_paid_outside,
 }
 
 

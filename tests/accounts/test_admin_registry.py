@@ -17,6 +17,7 @@ PROJECT_APPS = (
     "outbox",
     "documents",
     "onboarding",
+    "leakage",
 )
 
 
@@ -61,6 +62,7 @@ def _seed_demo_like_data():
     out = io.StringIO()
     call_command("seed_demo", "--products", "60", "--vendors", "8", "--only-catalog", stdout=out)
     call_command("seed_demo_orders", "--orders", "150", stdout=out)
+    call_command("seed_demo_realisation", stdout=out)
     call_command("compute_opd_scores", stdout=out)
     call_command("compute_red_flags", stdout=out)
     call_command("seed_demo_deadlines", stdout=out)
