@@ -27,8 +27,12 @@ def qr_data_uri(url: str) -> str:
 
 def render_pdf(template: str, context: dict) -> bytes:
     # Imported here: WeasyPrint loads Pango at import; pages that never render a PDF do not pay.
+    from PIL import ImageFile
     from weasyprint import CSS, HTML
 
+    # WeasyPrint switches Pillow to accept truncated images for the whole process on import;
+    # uploads are checked with the same Pillow, and a truncated photo must stay refused.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     html = render_to_string(template, context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         stylesheets=[CSS(filename=str(STYLESHEET))]

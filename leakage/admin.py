@@ -3,8 +3,10 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from ecatalog.admin_utils import ReadOnlyAdmin
+
 from . import services
-from .models import AccountCategoryMap, RealisationImport
+from .models import AccountCategoryMap, RealisationImport, RealisedSpending
 
 
 @admin.register(AccountCategoryMap)
@@ -55,3 +57,14 @@ class RealisationImportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RealisedSpending)
+class RealisedSpendingAdmin(ReadOnlyAdmin):
+    """Imported rows, to look one up; they change only by re-importing the period."""
+
+    list_display = ["spent_on", "opd", "account_code", "description", "amount", "category", "payee_name"]
+    list_filter = ["fiscal_year", "category"]
+    search_fields = ["description", "account_code", "payee_name", "payee_npwp"]
+    list_select_related = ["opd", "category"]
+    date_hierarchy = "spent_on"

@@ -120,3 +120,18 @@ class TestDocuments:
             {"kind": "sni", "file": upload("x.pdf", b"%PDF-" + b"0" * 200)},
         )
         assert "terlalu besar" in " ".join(response.context["form"].errors["file"])
+
+
+def test_a_truncated_photo_is_refused_even_after_a_pdf_was_rendered(monkeypatch):
+    """Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process; the upload
+    check must not depend on whether this process has rendered a document before."""
+    import weasyprint  # noqa: F401  (the import is what flips the switch)
+    from PIL import ImageFile
+
+    from documents import pdf
+
+    monkeypatch.setattr(pdf, "render_to_string", lambda template, context: "<p>SP</p>")
+    assert pdf.render_pdf("any.html", {}).startswith(b"%PDF")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    with pytest.raises(ValidationError, match="rusak"):
+        images.open_checked_image(upload("rusak.jpg", truncated_jpeg(), "image/jpeg"))
