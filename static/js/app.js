@@ -17,3 +17,30 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+// The ☰ menu below 900 px: a real button (reachable by keyboard and announced by screen readers)
+// that opens and closes the navigation it controls; Escape closes it and returns focus.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("button.nav-toggle[aria-controls]").forEach(function (button) {
+    var menu = document.getElementById(button.getAttribute("aria-controls"));
+    if (!menu) {
+      return;
+    }
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") === "true";
+      button.setAttribute("aria-expanded", open ? "false" : "true");
+      if (!open) {
+        var first = menu.querySelector("a, button");
+        if (first) {
+          first.focus();
+        }
+      }
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        button.setAttribute("aria-expanded", "false");
+        button.focus();
+      }
+    });
+  });
+});
