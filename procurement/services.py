@@ -421,7 +421,7 @@ def _check_quantity(product: Product, qty: int) -> None:
 
 def _ensure_buyer(user) -> OPDMember:
     membership = user.opd_membership if user.is_authenticated and user.is_buyer else None
-    if membership is None or membership.position not in (OPDMember.Position.PP, OPDMember.Position.PPK):
+    if membership is None or membership.position not in OPDMember.ORDERING_POSITIONS:
         raise ProcurementError(_("Hanya Pejabat Pengadaan/PPK sebuah OPD yang dapat memesan."))
     return membership
 
