@@ -9,6 +9,8 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ecatalog.numbers import LocalDecimalField, LocalIntegerField
+
 from .images import open_checked_image, validate_document
 from .models import (
     REVIEWED_VENDOR_FIELDS,
@@ -349,11 +351,19 @@ class ProductForm(forms.ModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
-            "min_order": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
-            "stock": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
-            "lead_time_days": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 365}),
-            "tkdn": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "max": 100, "step": "0.01"}),
+            "min_order": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "stock": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "lead_time_days": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "tkdn": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         }
+        # Typed the Indonesian way: "85,5" for TKDN, "1.250" for stock.
+        field_classes = {
+            "min_order": LocalIntegerField,
+            "stock": LocalIntegerField,
+            "lead_time_days": LocalIntegerField,
+            "tkdn": LocalDecimalField,
+        }
+        help_texts = {"tkdn": _("Persen, boleh dengan koma, mis. 45,5.")}
 
     def __init__(self, *args, categories_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
