@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import bpbj_required, buyer_required, orderer_required, vendor_required
+from accounts.permissions import bpbj_required, orderer_required, vendor_required
 from ecatalog.params import parse_id, safe_next_url
 
 from . import deadlines, price_reference, selectors, services
