@@ -97,10 +97,14 @@ def example_category() -> tuple[Category | None, bool]:
     """(category, whether it fits the snack example)."""
     for word in EXAMPLE_CATEGORY_WORDS:
         matches = Category.objects.filter(Q(name__icontains=word) | Q(slug__icontains=word.replace(" ", "-")))
-        category = matches.filter(children__isnull=True).order_by("pk").first() or matches.order_by("pk").first()
+        category = (
+            matches.filter(children__isnull=True).order_by("pk").first() or matches.order_by("pk").first()
+        )
         if category:
             return category, True
-    category = Category.objects.filter(children__isnull=True).order_by("pk").first() or Category.objects.first()
+    category = (
+        Category.objects.filter(children__isnull=True).order_by("pk").first() or Category.objects.first()
+    )
     return category, False
 
 

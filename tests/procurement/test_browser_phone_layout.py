@@ -18,7 +18,10 @@ def test_surat_pesanan_and_bast_fit_a_360_px_phone(browser, live_server):
     member = OPDMemberFactory(user__username="ppk-sp", position=OPDMember.Position.PPK)
     vendor = VendorFactory(business_name="CV Panjang Sekali Nama Usahanya Sejahtera Abadi")
     product = ProductFactory(
-        vendor=vendor, name="Keripik Apel Manalagi Kemasan Standing Pouch 250 g", price=Decimal("1250000"), stock=500
+        vendor=vendor,
+        name="Keripik Apel Manalagi Kemasan Standing Pouch 250 g",
+        price=Decimal("1250000"),
+        stock=500,
     )
     package = RUPPackageFactory(opd=member.opd, pagu=Decimal("900000000"))
     order = make_order(buyer=member.user, package=package, items=[(product, 120)])
@@ -37,9 +40,14 @@ def test_surat_pesanan_and_bast_fit_a_360_px_phone(browser, live_server):
     page.fill("input[name=password]", PASSWORD)
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
-    for path in (f"/pengadaan/pesanan/{order.pk}/surat-pesanan/", f"/pengadaan/pesanan/{order.pk}/bast/{receipt.pk}/"):
+    for path in (
+        f"/pengadaan/pesanan/{order.pk}/surat-pesanan/",
+        f"/pengadaan/pesanan/{order.pk}/bast/{receipt.pk}/",
+    ):
         assert page.goto(f"{live_server.url}{path}").status == 200
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{path} overflows by {overflow} px"
         # The line table scrolls inside its own box instead.
         assert page.locator(".doc-lines-wrap").count() == 1
