@@ -428,12 +428,39 @@ class ProductStatusFilterForm(forms.Form):
 # --------------------------------------------------------------------------- BPBJ
 
 
-class VerifyVendorForm(forms.Form):
-    is_local = forms.BooleanField(
-        label=_("Domisili usaha di Kota Batu sudah dicek: penyedia lokal"),
-        required=False,
+LOCAL_CHOICES = [
+    ("1", _("Ya, penyedia lokal: domisili usaha di kota ini sudah dicek")),
+    ("0", _("Bukan penyedia lokal: usaha berdomisili di luar kota ini")),
+]
+
+
+def _local_choice_field():
+    # An explicit choice with nothing preselected: an unticked box silently made local businesses
+    # non-local, and their sales stopped counting toward the local-spending target.
+    return forms.TypedChoiceField(
+        label=_("Penyedia lokal?"),
+        choices=LOCAL_CHOICES,
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih apakah penyedia ini penyedia lokal atau bukan.")},
     )
+
+
+class VerifyVendorForm(forms.Form):
+    is_local = _local_choice_field()
     note = forms.CharField(label=_("Catatan"), required=False, max_length=500)
+
+
+class VendorLocalForm(forms.Form):
+    """BPBJ corrects the "penyedia lokal" decision later, with the reason on record."""
+
+    is_local = _local_choice_field()
+    reason = forms.CharField(
+        label=_("Alasan perubahan"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Alasan wajib diisi.")},
+    )
 
 
 class ReasonForm(forms.Form):

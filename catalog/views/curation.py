@@ -20,6 +20,7 @@ from .. import services
 from ..forms import (
     CurationFilterForm,
     ReasonForm,
+    VendorLocalForm,
     VendorQueueFilterForm,
     VerifyVendorForm,
     category_tree,
@@ -148,6 +149,7 @@ def vendor_review(request, pk):
     )
     verify_form = VerifyVendorForm(prefix="verify")
     reason_form = ReasonForm(prefix="reason")
+    local_form = VendorLocalForm(prefix="local")
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -171,6 +173,17 @@ def vendor_review(request, pk):
                         request,
                         _("Penyedia ditolak.") if action == "reject" else _("Penyedia ditangguhkan."),
                     )
+                    return redirect("catalog:vendor_review", pk=vendor.pk)
+            elif action == "set_local":
+                local_form = VendorLocalForm(request.POST, prefix="local")
+                if local_form.is_valid():
+                    services.set_vendor_local(
+                        vendor=vendor,
+                        by=request.user,
+                        is_local=local_form.cleaned_data["is_local"],
+                        reason=local_form.cleaned_data["reason"],
+                    )
+                    messages.success(request, _("Status penyedia lokal diubah dan dicatat."))
                     return redirect("catalog:vendor_review", pk=vendor.pk)
             elif action == "verify_document":
                 document = get_object_or_404(
@@ -196,6 +209,8 @@ def vendor_review(request, pk):
         "product_counts": [(value, label, counts.get(value, 0)) for value, label in ProductStatus.choices],
         "verify_form": verify_form,
         "reason_form": reason_form,
+        "local_form": local_form,
+        "can_set_local": vendor.status != VendorStatus.PENDING,
         "can_verify": vendor.status in (VendorStatus.PENDING, VendorStatus.REJECTED),
         "can_reject": vendor.status == VendorStatus.PENDING,
         "can_suspend": vendor.status == VendorStatus.VERIFIED,
