@@ -486,6 +486,10 @@ class VendorQueueFilterForm(forms.Form):
 
 
 class CurationFilterForm(forms.Form):
+    SORT_CHOICES = [("lama", _("Terlama dulu")), ("baru", _("Terbaru dulu"))]
+
+    q = forms.CharField(label=_("Cari produk atau penyedia"), required=False, max_length=100)
+    urut = forms.ChoiceField(label=_("Urutkan"), required=False, choices=SORT_CHOICES)
     category = forms.TypedChoiceField(label=_("Kategori"), required=False, coerce=int, empty_value=None)
     vendor = forms.ModelChoiceField(
         label=_("Penyedia"), required=False, queryset=Vendor.objects.none(), empty_label=_("Semua penyedia")

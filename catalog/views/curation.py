@@ -240,7 +240,7 @@ def _subtree_ids(category_id: int) -> list[int]:
 
 @bpbj_required
 def curation_queue(request):
-    """Submitted products, oldest first, filterable by category (with sub-categories) and vendor."""
+    """Submitted products, oldest first (or newest), searchable, filterable by category and vendor."""
     filters = CurationFilterForm(request.GET or None)
     products = (
         Product.objects.filter(status=ProductStatus.SUBMITTED)
@@ -248,7 +248,14 @@ def curation_queue(request):
         .prefetch_related(Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id")))
         .order_by("submitted_at", "id")
     )
+    newest_first = False
     if filters.is_valid():
+        query = " ".join(filters.cleaned_data["q"].split())
+        if query:
+            products = products.filter(Q(name__icontains=query) | Q(vendor__business_name__icontains=query))
+        if filters.cleaned_data["urut"] == "baru":
+            newest_first = True
+            products = products.order_by("-submitted_at", "-id")
         if filters.cleaned_data["category"]:
             products = products.filter(category_id__in=_subtree_ids(filters.cleaned_data["category"]))
         if filters.cleaned_data["vendor"]:
@@ -259,6 +266,8 @@ def curation_queue(request):
         "page_obj": page_obj,
         "products": list(page_obj.object_list),
         "pending_photos": _pending_photos().count(),
+        "newest_first": newest_first,
+        "now": timezone.now(),
     }
     return render(request, "catalog/curation/curation_queue.html", context)
 

@@ -44,3 +44,34 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// <input type="checkbox" data-select-all="ids" hidden>: ticks every name="ids" box of its form
+// (select all on the page for a bulk action). Hidden until this script shows it, since it needs it.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("input[type=checkbox][data-select-all]").forEach(function (all) {
+    var form = all.form || all.closest("form");
+    if (!form) {
+      return;
+    }
+    var boxes = function () {
+      return Array.prototype.slice.call(
+        form.querySelectorAll("input[type=checkbox][name='" + all.getAttribute("data-select-all") + "']")
+      );
+    };
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      boxes().forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target === all) {
+        return;
+      }
+      var list = boxes();
+      var ticked = list.filter(function (box) { return box.checked; }).length;
+      all.checked = ticked === list.length && ticked > 0;
+      all.indeterminate = ticked > 0 && ticked < list.length;
+    });
+  });
+});

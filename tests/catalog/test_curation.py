@@ -184,6 +184,32 @@ class TestCurationQueue:
         response = bpbj_client.get(self.url, {"category": food.pk, "vendor": other_vendor.pk})
         assert response.context["products"] == [of_other]
 
+    def test_search_by_product_or_vendor_name_and_sort_newest_first(self, bpbj_client, vendor, other_vendor):
+        other_vendor.business_name = "CV Kopi Arjuno"
+        other_vendor.save(update_fields=["business_name"])
+        apple = submitted(vendor, minutes_ago=60, name="Sari Apel Manalagi")
+        coffee = submitted(other_vendor, minutes_ago=30, name="Kopi Bubuk")
+        newest = submitted(vendor, minutes_ago=1, name="Sari Apel Hijau")
+        assert bpbj_client.get(self.url, {"q": "sari apel"}).context["products"] == [apple, newest]
+        assert bpbj_client.get(self.url, {"q": "arjuno"}).context["products"] == [coffee]
+        response = bpbj_client.get(self.url, {"urut": "baru"})
+        assert response.context["products"] == [newest, coffee, apple]
+        assert "Terbaru di atas." in response.content.decode()
+        response = bpbj_client.get(self.url, {"urut": "ngawur"})
+        assert response.status_code == 200
+        assert response.context["products"] == [apple, coffee, newest]
+
+    def test_each_item_shows_how_long_it_has_waited(self, bpbj_client, vendor):
+        submitted(vendor, minutes_ago=3 * 24 * 60 + 5)
+        html = bpbj_client.get(self.url).content.decode()
+        assert '<td data-label="Menunggu" class="queue-age">3 hari</td>' in html
+
+    def test_page_has_a_select_all_box_for_bulk_approval(self, bpbj_client, vendor):
+        submitted(vendor)
+        html = bpbj_client.get(self.url).content.decode()
+        assert 'data-select-all="ids"' in html
+        assert "Pilih semua produk di halaman ini" in html
+
     def test_query_count_does_not_grow_with_rows(self, bpbj_client, django_assert_max_num_queries):
         for _ in range(18):
             submitted(VendorFactory())
