@@ -65,3 +65,11 @@ class User(AbstractUser):
     def opd(self):
         membership = self.opd_membership
         return membership.opd if membership else None
+
+    @property
+    def may_order(self) -> bool:
+        """Only the OPD's Pejabat Pengadaan/PPK orders; the PA/KPA approves and the treasurer pays."""
+        from procurement.models import OPDMember
+
+        membership = self.opd_membership
+        return membership is not None and membership.position in OPDMember.ORDERING_POSITIONS

@@ -22,4 +22,5 @@ def role_required(check):
 
 vendor_required = role_required(lambda u: u.is_vendor and u.vendor_profile is not None)
 buyer_required = role_required(lambda u: u.is_buyer and u.opd is not None)
+orderer_required = role_required(lambda u: u.is_buyer and u.may_order)
 bpbj_required = role_required(lambda u: u.is_bpbj)

@@ -12,6 +12,8 @@ from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from ecatalog.numbers import LocalDecimalField
+
 from .models import BusinessScale, Product, Vendor, VendorDocument
 from .search import MAX_QUERY_LENGTH, search_products
 from .selectors import category_tree, kecamatan_ids
@@ -57,6 +59,12 @@ def kecamatan_choices():
     return [(name, name) for name in kecamatan_ids()]
 
 
+class LocalNumberFilter(django_filters.NumberFilter):
+    """A number filter that reads "25.000" and "45,5" the Indonesian way."""
+
+    field_class = LocalDecimalField
+
+
 class ProductFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Kata kunci"),
@@ -71,21 +79,21 @@ class ProductFilter(django_filters.FilterSet):
         empty_label=_("Semua kategori"),
         widget=QuickSelect,
     )
-    harga_min = django_filters.NumberFilter(
+    harga_min = LocalNumberFilter(
         label=_("Harga minimal (Rp)"),
         field_name="price",
         lookup_expr="gte",
         min_value=0,
         max_value=MAX_PRICE,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    harga_max = django_filters.NumberFilter(
+    harga_max = LocalNumberFilter(
         label=_("Harga maksimal (Rp)"),
         field_name="price",
         lookup_expr="lte",
         min_value=0,
         max_value=MAX_PRICE,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     # A vendor is chosen from its page or a product card, never from a list of every vendor.
     penyedia = django_filters.CharFilter(
@@ -106,13 +114,13 @@ class ProductFilter(django_filters.FilterSet):
         distinct=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    tkdn_min = django_filters.NumberFilter(
+    tkdn_min = LocalNumberFilter(
         label=_("TKDN minimal (%)"),
         field_name="tkdn",
         lookup_expr="gte",
         min_value=0,
         max_value=100,
-        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1, "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     # Verified certificates that have not expired (catalog.certificates).
     sertifikat = django_filters.ChoiceFilter(

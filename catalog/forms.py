@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ecatalog.numbers import LocalDecimalField, LocalIntegerField
+
 from .images import open_checked_image, validate_document
 from .models import (
     REVIEWED_VENDOR_FIELDS,
@@ -310,11 +312,19 @@ class ProductForm(forms.ModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
-            "min_order": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
-            "stock": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
-            "lead_time_days": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 365}),
-            "tkdn": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "max": 100, "step": "0.01"}),
+            "min_order": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "stock": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "lead_time_days": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "tkdn": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         }
+        # Typed the Indonesian way: "85,5" for TKDN, "1.250" for stock.
+        field_classes = {
+            "min_order": LocalIntegerField,
+            "stock": LocalIntegerField,
+            "lead_time_days": LocalIntegerField,
+            "tkdn": LocalDecimalField,
+        }
+        help_texts = {"tkdn": _("Persen, boleh dengan koma, mis. 45,5.")}
 
     def __init__(self, *args, categories_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -379,12 +389,39 @@ class ProductStatusFilterForm(forms.Form):
 # --------------------------------------------------------------------------- BPBJ
 
 
-class VerifyVendorForm(forms.Form):
-    is_local = forms.BooleanField(
-        label=_("Domisili usaha di Kota Batu sudah dicek: penyedia lokal"),
-        required=False,
+LOCAL_CHOICES = [
+    ("1", _("Ya, penyedia lokal: domisili usaha di kota ini sudah dicek")),
+    ("0", _("Bukan penyedia lokal: usaha berdomisili di luar kota ini")),
+]
+
+
+def _local_choice_field():
+    # An explicit choice with nothing preselected: an unticked box silently made local businesses
+    # non-local, and their sales stopped counting toward the local-spending target.
+    return forms.TypedChoiceField(
+        label=_("Penyedia lokal?"),
+        choices=LOCAL_CHOICES,
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih apakah penyedia ini penyedia lokal atau bukan.")},
     )
+
+
+class VerifyVendorForm(forms.Form):
+    is_local = _local_choice_field()
     note = forms.CharField(label=_("Catatan"), required=False, max_length=500)
+
+
+class VendorLocalForm(forms.Form):
+    """BPBJ corrects the "penyedia lokal" decision later, with the reason on record."""
+
+    is_local = _local_choice_field()
+    reason = forms.CharField(
+        label=_("Alasan perubahan"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Alasan wajib diisi.")},
+    )
 
 
 class ReasonForm(forms.Form):
@@ -410,6 +447,10 @@ class VendorQueueFilterForm(forms.Form):
 
 
 class CurationFilterForm(forms.Form):
+    SORT_CHOICES = [("lama", _("Terlama dulu")), ("baru", _("Terbaru dulu"))]
+
+    q = forms.CharField(label=_("Cari produk atau penyedia"), required=False, max_length=100)
+    urut = forms.ChoiceField(label=_("Urutkan"), required=False, choices=SORT_CHOICES)
     category = forms.TypedChoiceField(label=_("Kategori"), required=False, coerce=int, empty_value=None)
     vendor = forms.ModelChoiceField(
         label=_("Penyedia"), required=False, queryset=Vendor.objects.none(), empty_label=_("Semua penyedia")

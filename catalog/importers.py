@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ecatalog.spreadsheets import Limits, SpreadsheetError, read_xlsx
@@ -68,19 +69,43 @@ class ParseResult:
     total_rows: int = 0
 
 
-def example_row(category_slug: str) -> list[str]:
+# The example product is a snack, so it is filed under the first category whose name or slug
+# says snack or food (most specific first); a city without one gets a neutral example instead.
+EXAMPLE_CATEGORY_WORDS = ("keripik", "camilan", "makanan ringan", "olahan", "makanan", "pangan", "kuliner")
+
+
+def example_row(category_slug: str, category_name: str = "") -> list:
+    """The template's example line; numbers are numbers, so a spreadsheet stores them as such."""
+    if category_name:
+        name = _("Contoh produk %(category)s") % {"category": category_name}
+        return [name, category_slug, "pcs", 15000, 1, 100, 2, "", "", 0]
     return [
         "Keripik Apel Original 100 g",
         category_slug,
         "bungkus",
-        "15000",
-        "10",
-        "200",
-        "2",
+        15000,
+        10,
+        200,
+        2,
         "Keripik apel manalagi asli Kota Batu, tanpa pengawet.",
         "Berat: 100 g; Bahan: apel manalagi; Kemasan: standing pouch",
-        "75",
+        75,
     ]
+
+
+def example_category() -> tuple[Category | None, bool]:
+    """(category, whether it fits the snack example)."""
+    for word in EXAMPLE_CATEGORY_WORDS:
+        matches = Category.objects.filter(Q(name__icontains=word) | Q(slug__icontains=word.replace(" ", "-")))
+        category = (
+            matches.filter(children__isnull=True).order_by("pk").first() or matches.order_by("pk").first()
+        )
+        if category:
+            return category, True
+    category = (
+        Category.objects.filter(children__isnull=True).order_by("pk").first() or Category.objects.first()
+    )
+    return category, False
 
 
 # --------------------------------------------------------------------------- reading files
@@ -260,8 +285,6 @@ def parse_product_file(upload) -> ParseResult:
             if values[name].startswith(FORMULA_PREFIXES):
                 errors.append(_("%(col)s: berisi rumus, isi dengan angka") % {"col": FIELD_TO_HEADER[name]})
                 values[name] = ""
-        if values["tkdn"]:
-            values["tkdn"] = values["tkdn"].replace("%", "").replace(",", ".").strip()
         # "Berat: 100 g; Bahan: apel" in one cell -> one spec per line.
         values["specifications_text"] = "\n".join(values["specifications_text"].split(";"))
         form = ProductForm(data=values, categories_choices=choices)
@@ -279,9 +302,11 @@ def parse_product_file(upload) -> ParseResult:
 # --------------------------------------------------------------------------- templates
 
 
-def template_rows() -> tuple[list[str], list[str]]:
-    category = Category.objects.filter(parent__isnull=False).first() or Category.objects.first()
-    return HEADERS, example_row(category.slug if category else "makanan-minuman")
+def template_rows() -> tuple[list[str], list]:
+    category, fits = example_category()
+    if category is None:
+        return HEADERS, example_row("makanan-minuman")
+    return HEADERS, example_row(category.slug, "" if fits else category.name)
 
 
 def template_csv() -> bytes:

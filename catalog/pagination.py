@@ -39,14 +39,28 @@ class CappedPage(Page):
 class CappedPaginator(Paginator):
     """A paginator that never counts more than ``count_cap`` rows and stops at ``max_pages``."""
 
-    def __init__(self, object_list, per_page, *, count_cap: int = COUNT_CAP, max_pages: int = MAX_PAGES):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        count_cap: int = COUNT_CAP,
+        max_pages: int = MAX_PAGES,
+        known_count: int | None = None,
+    ):
+        """``known_count``: an exact count already at hand (the cached catalogue total), shown as is."""
         super().__init__(object_list, per_page)
         self.count_cap = count_cap
         self.max_pages = max_pages
+        self.known_count = known_count
+        # Set by get_page when the asked page lay past the end (the page shown is the last one).
+        self.requested_past_end: int | None = None
 
     @cached_property
     def count(self) -> int:
-        """The number of rows, but never more than ``count_cap + 1``."""
+        """The number of rows, but never more than ``count_cap + 1`` unless known exactly."""
+        if self.known_count is not None:
+            return self.known_count
         known = getattr(self.object_list, "known_count", None)
         if known is not None:
             # Set by catalog.search on a ranked candidate set it has already read (ids only).
@@ -59,12 +73,12 @@ class CappedPaginator(Paginator):
     @property
     def is_capped(self) -> bool:
         """True when there are more rows than were counted (display ``count_cap`` + "+")."""
-        return self.count > self.count_cap
+        return self.known_count is None and self.count > self.count_cap
 
     @cached_property
     def num_pages(self) -> int:
         """Known pages only; when the count is capped, the pages the cap covers."""
-        counted = min(self.count, self.count_cap)
+        counted = self.count if self.known_count is not None else min(self.count, self.count_cap)
         pages = max(1, -(-counted // self.per_page)) if counted or self.allow_empty_first_page else 0
         return min(pages, self.max_pages)
 
@@ -88,8 +102,29 @@ class CappedPaginator(Paginator):
         except PageNotAnInteger:
             number = 1
         except EmptyPage:
+            if str(number).strip().isdigit() and int(number) > 1:
+                self.requested_past_end = int(number)
             number = self.max_pages if self.is_capped else self.num_pages
-        return self.page(number)
+        page = self.page(number)
+        if page.number > 1 and not page.object_list:
+            # A capped list whose rows end before the asked page: say so and lead back.
+            self.requested_past_end = page.number
+        return page
+
+    def page_links(self, number: int, *, around: int = 2) -> list[int | None]:
+        """Page numbers to link around ``number``: the first, the last when known, neighbours; None = gap."""
+        last = None if self.is_capped else self.num_pages
+        shown = {1, *range(max(1, number - around), number + around + 1)}
+        if last:
+            shown = {n for n in shown if n <= last} | {last}
+        else:
+            shown = {n for n in shown if n <= self.max_pages}
+        links: list[int | None] = []
+        for n in sorted(shown):
+            if links and links[-1] is not None and n - links[-1] > 1:
+                links.append(None)
+            links.append(n)
+        return links
 
     def page(self, number) -> CappedPage:
         number = self.validate_number(number)

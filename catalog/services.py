@@ -606,6 +606,43 @@ def verify_vendor(*, vendor: Vendor, by: AbstractBaseUser, is_local: bool, note:
 
 
 @transaction.atomic
+def set_vendor_local(*, vendor: Vendor, by: AbstractBaseUser, is_local: bool, reason: str) -> Vendor:
+    """BPBJ corrects whether a decided vendor is local; the change and its reason stay on record.
+
+    Local spending is computed from the vendor's current flag, so the correction counts for its
+    orders from the next index computation on.
+    """
+    reason = _require_reason(reason)
+    if not getattr(by, "is_bpbj", False):
+        raise CatalogError(_("Hanya BPBJ yang dapat mengubah status penyedia lokal."))
+    vendor = _lock_vendor(vendor)
+    if vendor.status == VendorStatus.PENDING:
+        raise CatalogError(_("Status lokal penyedia yang belum diverifikasi ditetapkan saat verifikasi."))
+    is_local = bool(is_local)
+    if vendor.is_local == is_local:
+        raise CatalogError(
+            _("Penyedia ini sudah tercatat sebagai penyedia lokal.")
+            if is_local
+            else _("Penyedia ini sudah tercatat bukan penyedia lokal.")
+        )
+    vendor.is_local = is_local
+    vendor.save(update_fields=["is_local", "updated_at"])
+    VendorEvent.objects.create(
+        vendor=vendor,
+        actor=by,
+        from_status=vendor.status,
+        to_status=vendor.status,
+        note=(
+            _("Diubah menjadi penyedia lokal. Alasan: %(r)s")
+            if is_local
+            else _("Diubah menjadi bukan penyedia lokal. Alasan: %(r)s")
+        )
+        % {"r": reason},
+    )
+    return vendor
+
+
+@transaction.atomic
 def reject_vendor(*, vendor: Vendor, by: AbstractBaseUser, reason: str) -> Vendor:
     """BPBJ rejects a pending vendor; the reason is shown to the vendor."""
     reason = _require_reason(reason)

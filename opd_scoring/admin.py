@@ -71,8 +71,38 @@ class BPBJActionsMixin:
         return _is_bpbj_staff(request)
 
 
+COMPONENT_TITLES = {
+    "local_share": _("Belanja lokal terhadap pagu"),
+    "umk_share": _("Belanja UMK terhadap belanja katalog"),
+    "local_vendors": _("Penyedia lokal berbeda"),
+    "umk_vendors": _("Penyedia mikro/kecil berbeda"),
+    "orders": _("Jumlah pesanan"),
+    "active_days": _("Hari aktif"),
+    "payment_days": _("Kecepatan bayar setelah BAST"),
+    "cancel_share": _("Pesanan batal/ditolak"),
+    "realisation": _("Realisasi pagu RUP e-purchasing"),
+    "catalogue_share": _("Belanja lewat katalog dari belanja yang dapat dipenuhi katalog (realisasi SIPD)"),
+}
+WEIGHTS_ARE_RELATIVE = _(
+    "Bobot bersifat relatif: jumlahnya tidak harus 100. Bagian tiap komponen dalam skor = bobotnya "
+    "dibagi jumlah semua bobot (mis. bobot 30 dari jumlah 120 = 25%). Setelah disimpan, bagian "
+    "tiap komponen ditampilkan dalam persen."
+)
+
+
 def _component_fieldset(title, key):
     return (title, {"fields": ((f"{key}_weight", f"{key}_target"),)})
+
+
+def weight_share_message(scheme) -> str:
+    """What the saved weights mean, in percent of the score, when they do not add up to 100."""
+    shares = scheme.weight_shares()
+    parts = ", ".join(
+        f"{COMPONENT_TITLES[key]} {str(share).replace('.', ',')}%" for key, share in shares.items() if share
+    )
+    return _(
+        "Jumlah bobot %(total)s, bukan 100: bobot dipakai relatif, jadi bagian tiap komponen dalam skor adalah %(parts)s."
+    ) % {"total": scheme.total_weight(), "parts": parts}
 
 
 @admin.register(ScoringScheme)
@@ -90,19 +120,17 @@ class ScoringSchemeAdmin(BPBJActionsMixin, admin.ModelAdmin):
     actions = ("compute_current_year",)
     fieldsets = (
         (None, {"fields": ("name", "is_active", "description")}),
-        _component_fieldset(_("Belanja lokal terhadap pagu"), "local_share"),
-        _component_fieldset(_("Belanja UMK terhadap belanja katalog"), "umk_share"),
-        _component_fieldset(_("Penyedia lokal berbeda"), "local_vendors"),
-        _component_fieldset(_("Penyedia mikro/kecil berbeda"), "umk_vendors"),
-        _component_fieldset(_("Jumlah pesanan"), "orders"),
-        _component_fieldset(_("Hari aktif"), "active_days"),
-        _component_fieldset(_("Kecepatan bayar setelah BAST"), "payment_days"),
-        _component_fieldset(_("Pesanan batal/ditolak"), "cancel_share"),
-        _component_fieldset(_("Realisasi pagu RUP e-purchasing"), "realisation"),
-        _component_fieldset(
-            _("Belanja lewat katalog dari belanja yang dapat dipenuhi katalog (realisasi SIPD)"),
-            "catalogue_share",
-        ),
+        (_("Bobot komponen"), {"fields": (), "description": WEIGHTS_ARE_RELATIVE}),
+        _component_fieldset(COMPONENT_TITLES["local_share"], "local_share"),
+        _component_fieldset(COMPONENT_TITLES["umk_share"], "umk_share"),
+        _component_fieldset(COMPONENT_TITLES["local_vendors"], "local_vendors"),
+        _component_fieldset(COMPONENT_TITLES["umk_vendors"], "umk_vendors"),
+        _component_fieldset(COMPONENT_TITLES["orders"], "orders"),
+        _component_fieldset(COMPONENT_TITLES["active_days"], "active_days"),
+        _component_fieldset(COMPONENT_TITLES["payment_days"], "payment_days"),
+        _component_fieldset(COMPONENT_TITLES["cancel_share"], "cancel_share"),
+        _component_fieldset(COMPONENT_TITLES["realisation"], "realisation"),
+        _component_fieldset(COMPONENT_TITLES["catalogue_share"], "catalogue_share"),
         (
             _("Ambang penghargaan dan sanksi"),
             {
@@ -114,6 +142,11 @@ class ScoringSchemeAdmin(BPBJActionsMixin, admin.ModelAdmin):
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.total_weight() != 100:
+            self.message_user(request, weight_share_message(obj), messages.WARNING)
 
     @admin.action(description=_("Hitung indeks tahun berjalan dengan skema ini (draf)"), permissions=["bpbj"])
     def compute_current_year(self, request, queryset):

@@ -4,6 +4,8 @@ Definitions of every component (which orders count, which dates) live in
 ``services.py`` next to the code that computes them.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -191,6 +193,19 @@ class ScoringScheme(models.Model):
     def clean(self):
         if sum(getattr(self, f"{key}_weight") for key in COMPONENT_KEYS) == 0:
             raise ValidationError(_("Setidaknya satu komponen harus berbobot lebih dari 0."))
+
+    def total_weight(self) -> int:
+        return sum(int(getattr(self, f"{key}_weight")) for key in COMPONENT_KEYS)
+
+    def weight_shares(self) -> dict[str, Decimal]:
+        """Each component's share of the score in percent (weights are relative: 90 or 120 in total is fine)."""
+        total = self.total_weight()
+        if not total:
+            return {key: Decimal(0) for key in COMPONENT_KEYS}
+        return {
+            key: (Decimal(int(getattr(self, f"{key}_weight"))) * 100 / total).quantize(Decimal("0.1"))
+            for key in COMPONENT_KEYS
+        }
 
     def as_config(self) -> dict:
         """The scheme as plain data, copied into each snapshot so later edits never change it."""

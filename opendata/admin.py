@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from .models import RedFlag, RedFlagSettings
+from .models import RedFlag, RedFlagReview, RedFlagReviewEvent, RedFlagSettings
 from .redflags import Period, store_red_flags
 
 
@@ -158,3 +158,39 @@ def _compute(model_admin, request, periods: list[Period]) -> None:
         model_admin.message_user(
             request, _("Antrean tugas tidak dapat dihubungi; coba lagi sebentar lagi."), level=messages.ERROR
         )
+
+
+class RedFlagReviewEventInline(admin.TabularInline):
+    model = RedFlagReviewEvent
+    fields = ["created_at", "status", "note", "actor"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RedFlagReview)
+class RedFlagReviewAdmin(admin.ModelAdmin):
+    """BPBJ's reviews of red flags: read here, changed on the red-flag page (with its history)."""
+
+    list_display = ["kind", "fiscal_year", "period", "opd", "status", "updated_by", "updated_at"]
+    list_filter = ["status", "kind", "fiscal_year"]
+    search_fields = ["opd__name", "note"]
+    list_select_related = ["opd", "updated_by"]
+    fields = ["kind", "fiscal_year", "period", "opd", "status", "note", "updated_by", "updated_at"]
+    readonly_fields = fields
+    inlines = [RedFlagReviewEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,10 +1,12 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.money import MoneyField
+from ecatalog.append_only import AppendOnlyModel
 
 
 class RedFlagKind(models.TextChoices):
@@ -195,3 +197,71 @@ class RedFlag(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.opd} {self.fiscal_year}{self.period}"
+
+
+class RedFlagReviewStatus(models.TextChoices):
+    NEW = "new", _("Baru")
+    UNDER_REVIEW = "under_review", _("Sedang diperiksa")
+    FOLLOWED_UP = "followed_up", _("Ditindaklanjuti")
+    NOT_A_PROBLEM = "not_a_problem", _("Bukan masalah")
+
+
+class RedFlagReview(models.Model):
+    """BPBJ's status and note on one red flag.
+
+    Flags are computed live (and stored rows are replaced on every recomputation), so the review
+    is keyed by what identifies a flag: its kind, period, OPD, vendor and category. A flag found
+    again after a recomputation keeps its review.
+    """
+
+    key = models.CharField(_("kunci"), max_length=120, unique=True)
+    kind = models.CharField(_("jenis"), max_length=30, choices=RedFlagKind.choices)
+    fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"))
+    period = models.CharField(_("periode"), max_length=3, blank=True)
+    opd = models.ForeignKey(
+        "procurement.OPD", on_delete=models.PROTECT, related_name="red_flag_reviews", verbose_name=_("OPD")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=RedFlagReviewStatus.choices, default=RedFlagReviewStatus.NEW
+    )
+    note = models.TextField(_("catatan BPBJ"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("pemeriksaan tanda bahaya")
+        verbose_name_plural = _("pemeriksaan tanda bahaya")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.opd} {self.fiscal_year}{self.period}: {self.get_status_display()}"
+
+
+class RedFlagReviewEvent(AppendOnlyModel):
+    """Each status or note BPBJ gave a red flag, kept as it was written."""
+
+    review = models.ForeignKey(RedFlagReview, on_delete=models.PROTECT, related_name="events")
+    status = models.CharField(_("status"), max_length=20, choices=RedFlagReviewStatus.choices)
+    note = models.TextField(_("catatan"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("riwayat pemeriksaan tanda bahaya")
+        verbose_name_plural = _("riwayat pemeriksaan tanda bahaya")
+
+    def __str__(self):
+        return f"{self.review_id}: {self.get_status_display()}"

@@ -24,4 +24,5 @@ urlpatterns = [
     re_path(r"^(?:api|ocds)/", api.json_not_found),
     # Red flags (BPBJ)
     path("tanda-bahaya/", views.red_flags, name="red_flags"),
+    path("tanda-bahaya/periksa/", views.red_flag_review, name="red_flag_review"),
 ]

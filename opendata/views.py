@@ -7,16 +7,18 @@ from email.utils import parseaddr
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics
@@ -24,13 +26,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import bpbj_required
+from ecatalog.params import safe_next_url
+from procurement.models import OPD
 
 from . import bulk, ocds
 from .api import FilterBackend, read_only
 from .filters import MAX_YEAR, MIN_YEAR, OcdsRecordFilter
-from .models import RedFlagKind, RedFlagSettings
+from .models import RedFlagKind, RedFlagReviewStatus, RedFlagSettings
 from .redflags import Period, compute_red_flags, hydrate
 from .rest import Pagination
+from .reviews import ReviewError, attach_reviews, review_red_flag
 from .schema import OCDS_RECORD_PACKAGE, OCDS_RELEASE_PACKAGE
 
 OCDS_DEFAULT_PAGE_SIZE = 20
@@ -290,6 +295,18 @@ class RedFlagFilterForm(forms.Form):
         required=False,
     )
 
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status pemeriksaan"),
+        choices=[("", gettext_lazy("Semua status")), *RedFlagReviewStatus.choices],
+        required=False,
+    )
+    opd = forms.ModelChoiceField(
+        label=gettext_lazy("OPD"),
+        queryset=OPD.objects.order_by("name"),
+        required=False,
+        empty_label=gettext_lazy("Semua OPD"),
+    )
+
     def period(self) -> Period:
         code = self.cleaned_data.get("periode") or ""
         year = self.cleaned_data["tahun"]
@@ -303,22 +320,67 @@ class RedFlagFilterForm(forms.Form):
 @bpbj_required
 @require_safe
 def red_flags(request):
-    """Red flags of a period, computed live, grouped by kind, each with its orders."""
+    """Red flags of a period, computed live, filterable by kind, OPD and BPBJ's review status, paginated."""
     params = request.GET.copy()
     params.setdefault("tahun", str(timezone.localdate().year))
     form = RedFlagFilterForm(params)
-    groups = []
+    page_obj = None
+    kind_counts = []
     total = 0
     if form.is_valid():
+        period = form.period()
         kind = form.cleaned_data.get("jenis") or None
-        hits = hydrate(compute_red_flags(form.period(), kinds=[kind] if kind else None))
+        hits = attach_reviews(compute_red_flags(period, kinds=[kind] if kind else None), period)
+        if form.cleaned_data.get("opd"):
+            hits = [h for h in hits if h.opd_id == form.cleaned_data["opd"].pk]
+        if form.cleaned_data.get("status"):
+            hits = [h for h in hits if h.review_status == form.cleaned_data["status"]]
         total = len(hits)
-        for value, label in RedFlagKind.choices:
-            if kind and value != kind:
-                continue
-            groups.append({"kind": value, "label": label, "hits": [h for h in hits if h.kind == value]})
+        kind_counts = [
+            (value, label, sum(1 for h in hits if h.kind == value))
+            for value, label in RedFlagKind.choices
+            if not kind or value == kind
+        ]
+        page_obj = Paginator(hits, RED_FLAGS_PER_PAGE).get_page(request.GET.get("page"))
+        hydrate(page_obj.object_list)  # only the page's OPDs, vendors and orders
     return render(
         request,
         "opendata/red_flags.html",
-        {"form": form, "groups": groups, "total": total, "cfg": RedFlagSettings.load()},
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "hits": page_obj.object_list if page_obj else [],
+            "kind_counts": kind_counts,
+            "total": total,
+            "cfg": RedFlagSettings.load(),
+            "statuses": RedFlagReviewStatus.choices,
+        },
     )
+
+
+RED_FLAGS_PER_PAGE = 20
+
+
+@bpbj_required
+@require_POST
+def red_flag_review(request):
+    """BPBJ sets a red flag's status and note, then returns to the same filtered page."""
+    back = safe_next_url(request, reverse("opendata:red_flags"))
+    form = RedFlagFilterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Periode tanda bahaya tidak valid; muat ulang halaman."))
+        return redirect(back)
+    try:
+        review_red_flag(
+            key=request.POST.get("key", "")[:120],
+            period=form.period(),
+            kind=form.cleaned_data.get("jenis") or "",
+            status=request.POST.get("review_status", ""),
+            note=request.POST.get("note", ""),
+            by=request.user,
+        )
+    except ReviewError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Status tanda bahaya disimpan."))
+    return redirect(back)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.images import validate_document
 from catalog.money import format_rupiah
+from ecatalog.numbers import LocalIntegerField
 
 from . import services
 from .services import MAX_QUANTITY, MAX_UNIT_PRICE
@@ -19,7 +20,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class QuantityForm(forms.Form):
-    quantity = forms.IntegerField(
+    quantity = LocalIntegerField(
         label=_("Jumlah"),
         min_value=1,
         max_value=MAX_QUANTITY,
@@ -152,10 +153,10 @@ class OfferForm(forms.Form):
             price = f"price_{line.pk}"
             qty = f"qty_{line.pk}"
             start_price, start_qty = proposed.get(line.pk, (line.unit_price, line.quantity))
-            self.fields[price] = forms.IntegerField(
+            self.fields[price] = LocalIntegerField(
                 label=_("Harga satuan"), min_value=1, max_value=int(MAX_UNIT_PRICE), initial=int(start_price)
             )
-            self.fields[qty] = forms.IntegerField(
+            self.fields[qty] = LocalIntegerField(
                 label=_("Jumlah"), min_value=1, max_value=MAX_QUANTITY, initial=start_qty
             )
             self.rows.append((line, price, qty))
@@ -206,7 +207,7 @@ class ReceiptForm(forms.Form):
         for line in lines:
             outstanding = line.quantity - line.received_quantity
             name = f"recv_{line.pk}"
-            self.fields[name] = forms.IntegerField(
+            self.fields[name] = LocalIntegerField(
                 label=line.product_name,
                 min_value=0,
                 max_value=outstanding,

@@ -55,6 +55,9 @@ class OPDMember(models.Model):
         PA = "pa", _("PA/KPA (kepala)")
         TREASURER = "treasurer", _("Bendahara")
 
+    # The positions that may fill a cart and place orders (Perpres 12/2021: PP or PPK).
+    ORDERING_POSITIONS = (Position.PP, Position.PPK)
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="opd_member")
     opd = models.ForeignKey(OPD, on_delete=models.PROTECT, related_name="members", verbose_name=_("OPD"))
     position = models.CharField(_("jabatan"), max_length=10, choices=Position.choices)

@@ -31,6 +31,7 @@ from accounts.models import User
 from catalog.models import Product
 from catalog.money import format_rupiah, to_rupiah
 from catalog.page_cache import bump_catalog_version
+from ecatalog.numbers import parse_whole_number
 from ecatalog.params import parse_id
 from outbox import services as outbox
 
@@ -410,8 +411,8 @@ def _clean_reason(reason: str) -> str:
 
 def _parse_quantity(value) -> int:
     try:
-        qty = int(str(value).strip())
-    except (TypeError, ValueError):
+        qty = parse_whole_number(value)
+    except (TypeError, ValueError, OverflowError):
         raise ProcurementError(_("Jumlah harus berupa bilangan bulat.")) from None
     if qty < 1 or qty > MAX_QUANTITY:
         raise ProcurementError(
@@ -435,7 +436,7 @@ def _check_quantity(product: Product, qty: int) -> None:
 
 def _ensure_buyer(user) -> OPDMember:
     membership = user.opd_membership if user.is_authenticated and user.is_buyer else None
-    if membership is None or membership.position not in (OPDMember.Position.PP, OPDMember.Position.PPK):
+    if membership is None or membership.position not in OPDMember.ORDERING_POSITIONS:
         raise ProcurementError(_("Hanya Pejabat Pengadaan/PPK sebuah OPD yang dapat memesan."))
     return membership
 

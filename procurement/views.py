@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import bpbj_required, buyer_required, vendor_required
+from accounts.permissions import bpbj_required, orderer_required, vendor_required
 from documents.views import can_download_audit_pack
 from ecatalog.params import parse_id, safe_next_url
 
@@ -55,7 +55,7 @@ def _form_errors(form) -> str:
 
 
 @require_POST
-@buyer_required
+@orderer_required
 def cart_add(request, product_pk: int):
     form = QuantityForm(request.POST)
     if not form.is_valid():
@@ -72,7 +72,7 @@ def cart_add(request, product_pk: int):
     return redirect(safe_next_url(request, reverse("procurement:cart")))
 
 
-@buyer_required
+@orderer_required
 def cart(request):
     if request.method == "POST":
         remove = request.POST.get("remove")
@@ -94,7 +94,7 @@ def cart(request):
     return render(request, "procurement/cart.html", {"groups": groups, "grand_total": grand_total})
 
 
-@buyer_required
+@orderer_required
 def checkout(request):
     opd = request.user.opd
     groups = selectors.cart_groups(request.user)

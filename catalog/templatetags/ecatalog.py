@@ -34,3 +34,21 @@ def percent(value, digits=1):
 @register.simple_tag
 def urlparams(**kwargs):
     return urlencode({k: v for k, v in kwargs.items() if v not in (None, "")})
+
+
+@register.simple_tag
+def page_links(page_obj, around=2):
+    """Numbered page links (first, last when known, neighbours of the current page; None = a gap)."""
+    paginator = page_obj.paginator
+    if hasattr(paginator, "page_links"):
+        return paginator.page_links(page_obj.number, around=around)
+    last = paginator.num_pages
+    shown = sorted(
+        {1, last, *range(max(1, page_obj.number - around), min(last, page_obj.number + around) + 1)}
+    )
+    links = []
+    for n in shown:
+        if links and n - links[-1] > 1:
+            links.append(None)
+        links.append(n)
+    return links

@@ -20,6 +20,7 @@ from .. import services
 from ..forms import (
     CurationFilterForm,
     ReasonForm,
+    VendorLocalForm,
     VendorQueueFilterForm,
     VerifyVendorForm,
     category_tree,
@@ -148,6 +149,7 @@ def vendor_review(request, pk):
     )
     verify_form = VerifyVendorForm(prefix="verify")
     reason_form = ReasonForm(prefix="reason")
+    local_form = VendorLocalForm(prefix="local")
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -171,6 +173,17 @@ def vendor_review(request, pk):
                         request,
                         _("Penyedia ditolak.") if action == "reject" else _("Penyedia ditangguhkan."),
                     )
+                    return redirect("catalog:vendor_review", pk=vendor.pk)
+            elif action == "set_local":
+                local_form = VendorLocalForm(request.POST, prefix="local")
+                if local_form.is_valid():
+                    services.set_vendor_local(
+                        vendor=vendor,
+                        by=request.user,
+                        is_local=local_form.cleaned_data["is_local"],
+                        reason=local_form.cleaned_data["reason"],
+                    )
+                    messages.success(request, _("Status penyedia lokal diubah dan dicatat."))
                     return redirect("catalog:vendor_review", pk=vendor.pk)
             elif action == "verify_document":
                 document = get_object_or_404(
@@ -196,6 +209,8 @@ def vendor_review(request, pk):
         "product_counts": [(value, label, counts.get(value, 0)) for value, label in ProductStatus.choices],
         "verify_form": verify_form,
         "reason_form": reason_form,
+        "local_form": local_form,
+        "can_set_local": vendor.status != VendorStatus.PENDING,
         "can_verify": vendor.status in (VendorStatus.PENDING, VendorStatus.REJECTED),
         "can_reject": vendor.status == VendorStatus.PENDING,
         "can_suspend": vendor.status == VendorStatus.VERIFIED,
@@ -225,7 +240,7 @@ def _subtree_ids(category_id: int) -> list[int]:
 
 @bpbj_required
 def curation_queue(request):
-    """Submitted products, oldest first, filterable by category (with sub-categories) and vendor."""
+    """Submitted products, oldest first (or newest), searchable, filterable by category and vendor."""
     filters = CurationFilterForm(request.GET or None)
     products = (
         Product.objects.filter(status=ProductStatus.SUBMITTED)
@@ -233,7 +248,14 @@ def curation_queue(request):
         .prefetch_related(Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id")))
         .order_by("submitted_at", "id")
     )
+    newest_first = False
     if filters.is_valid():
+        query = " ".join(filters.cleaned_data["q"].split())
+        if query:
+            products = products.filter(Q(name__icontains=query) | Q(vendor__business_name__icontains=query))
+        if filters.cleaned_data["urut"] == "baru":
+            newest_first = True
+            products = products.order_by("-submitted_at", "-id")
         if filters.cleaned_data["category"]:
             products = products.filter(category_id__in=_subtree_ids(filters.cleaned_data["category"]))
         if filters.cleaned_data["vendor"]:
@@ -244,6 +266,8 @@ def curation_queue(request):
         "page_obj": page_obj,
         "products": list(page_obj.object_list),
         "pending_photos": _pending_photos().count(),
+        "newest_first": newest_first,
+        "now": timezone.now(),
     }
     return render(request, "catalog/curation/curation_queue.html", context)
 

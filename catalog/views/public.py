@@ -121,7 +121,10 @@ def product_list(request: HttpRequest) -> HttpResponse:
         filterset = ProductFilter(request.GET or None, queryset=public_products(), request=request)
         filterset.form.label_suffix = ""
         products = filterset.qs
-        page_obj = CappedPaginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+        # The whole catalogue's size is already counted (and cached) for the home page: show it exactly.
+        unfiltered = all(key in ("urut", "page") for key in request.GET)
+        known = public_product_count() if unfiltered else None
+        page_obj = CappedPaginator(products, PAGE_SIZE, known_count=known).get_page(request.GET.get("page"))
         _attach_certificate_badges(page_obj.object_list)
         # Hidden inputs that keep the current filters when only the sort changes.
         keep_params = [(key, value) for key, value in request.GET.lists() if key not in ("urut", "page")]

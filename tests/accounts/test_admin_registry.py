@@ -56,6 +56,7 @@ def _seed_demo_like_data():
 
     from opd_scoring.models import Proposal, ScoreSnapshot
     from opd_scoring.services import propose_awards_and_penalties
+    from opendata.models import RedFlag, RedFlagReview, RedFlagReviewEvent
     from procurement.models import CartItem
     from tests.factories import ProductFactory, UserFactory
 
@@ -70,6 +71,15 @@ def _seed_demo_like_data():
     call_command("seed_demo_documents", stdout=out)
     if not Proposal.objects.exists():
         propose_awards_and_penalties(snapshot=ScoreSnapshot.objects.order_by("-pk").first())
+    if not RedFlagReview.objects.exists():
+        # The demo reviews this year's flags; the small data set here may have none this year.
+        flag = RedFlag.objects.order_by("pk").first()
+        if flag is not None:
+            review = RedFlagReview.objects.create(
+                key=f"demo:{flag.pk}", kind=flag.kind, fiscal_year=flag.fiscal_year, period=flag.period,
+                opd=flag.opd, status="under_review", note="Diminta penjelasan ke OPD.",
+            )  # fmt: skip
+            RedFlagReviewEvent.objects.create(review=review, status=review.status, note=review.note)
     Group.objects.get_or_create(name="BPBJ")
     CartItem.objects.create(user=UserFactory(role="buyer"), product=ProductFactory(), quantity=2)
     AccessAttempt.objects.create(

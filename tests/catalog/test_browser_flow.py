@@ -74,7 +74,7 @@ def test_vendor_registers_bpbj_verifies_vendor_lists_bpbj_publishes_public_finds
     bpbj.goto(f"{live_server.url}/bpbj/penyedia/")
     bpbj.click("text=UD Sari Apel Tulungrejo")
     bpbj.wait_for_load_state()
-    bpbj.check("input[name='verify-is_local']")
+    bpbj.check("input[name='verify-is_local'][value='1']")
     bpbj.click("button:has-text('Verifikasi penyedia')")
     bpbj.wait_for_load_state()
     vendor.refresh_from_db()

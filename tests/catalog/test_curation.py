@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog import services
 from catalog.models import Product, ProductStatus, Vendor, VendorEvent, VendorStatus
 from tests.factories import CategoryFactory, ProductFactory, VendorFactory
 
@@ -60,18 +61,75 @@ class TestVendorReview:
         assert pending_vendor.nib in response.content.decode()
 
     def test_verify_with_local_confirmation(self, bpbj_client, bpbj_user, pending_vendor):
-        response = bpbj_client.post(self.url(pending_vendor), {"action": "verify", "verify-is_local": "on"})
+        response = bpbj_client.post(self.url(pending_vendor), {"action": "verify", "verify-is_local": "1"})
         assert response.status_code == 302
         pending_vendor.refresh_from_db()
         assert pending_vendor.status == VendorStatus.VERIFIED
         assert pending_vendor.is_local is True
         assert pending_vendor.verified_by == bpbj_user
 
-    def test_verify_without_checkbox_is_not_local(self, bpbj_client, pending_vendor):
-        bpbj_client.post(self.url(pending_vendor), {"action": "verify"})
+    def test_verify_without_choosing_local_or_not_is_refused_with_a_message(
+        self, bpbj_client, pending_vendor
+    ):
+        response = bpbj_client.post(self.url(pending_vendor), {"action": "verify"})
+        assert response.status_code == 400
+        assert "Pilih apakah penyedia ini penyedia lokal atau bukan." in response.content.decode()
+        pending_vendor.refresh_from_db()
+        assert pending_vendor.status == VendorStatus.PENDING
+
+    def test_verify_page_preselects_neither_answer(self, bpbj_client, pending_vendor):
+        html = bpbj_client.get(self.url(pending_vendor)).content.decode()
+        assert 'name="verify-is_local" value="1"' in html and 'name="verify-is_local" value="0"' in html
+        assert "checked" not in html.split('name="verify-is_local"', 1)[1].split("</fieldset>", 1)[0]
+        assert "<legend>Penyedia lokal?</legend>" in html
+
+    def test_verify_as_not_local(self, bpbj_client, pending_vendor):
+        bpbj_client.post(self.url(pending_vendor), {"action": "verify", "verify-is_local": "0"})
         pending_vendor.refresh_from_db()
         assert pending_vendor.status == VendorStatus.VERIFIED
         assert pending_vendor.is_local is False
+
+    def test_bpbj_corrects_the_local_flag_later_with_a_logged_reason(self, bpbj_client, bpbj_user):
+        vendor = VendorFactory(is_local=False)
+        url = self.url(vendor)
+        assert "Tercatat bukan penyedia lokal; ubah bila keliru" in bpbj_client.get(url).content.decode()
+        response = bpbj_client.post(url, {"action": "set_local", "local-is_local": "1", "local-reason": " "})
+        assert response.status_code == 400
+        assert "Alasan wajib diisi" in response.content.decode()
+        vendor.refresh_from_db()
+        assert vendor.is_local is False
+        response = bpbj_client.post(
+            url,
+            {"action": "set_local", "local-is_local": "1", "local-reason": "Alamat usaha di Desa Sumberejo."},
+        )
+        assert response.status_code == 302
+        vendor.refresh_from_db()
+        assert vendor.is_local is True
+        event = vendor.events.first()
+        assert event.actor == bpbj_user
+        assert event.note == "Diubah menjadi penyedia lokal. Alasan: Alamat usaha di Desa Sumberejo."
+        assert "Alamat usaha di Desa Sumberejo." in bpbj_client.get(url).content.decode()
+
+    def test_setting_the_same_local_flag_again_is_a_message(self, bpbj_client):
+        vendor = VendorFactory(is_local=True)
+        response = bpbj_client.post(
+            self.url(vendor),
+            {"action": "set_local", "local-is_local": "1", "local-reason": "cek ulang"},
+            follow=True,
+        )
+        assert "sudah tercatat sebagai penyedia lokal" in response.content.decode()
+        assert not vendor.events.exists()
+
+    def test_local_flag_of_a_pending_vendor_is_set_at_verification(self, pending_vendor, bpbj_user):
+        with pytest.raises(services.CatalogError):
+            services.set_vendor_local(vendor=pending_vendor, by=bpbj_user, is_local=True, reason="x")
+
+    def test_vendor_cannot_change_its_own_local_flag(self, db):
+        vendor = VendorFactory(is_local=False)
+        with pytest.raises(services.CatalogError):
+            services.set_vendor_local(vendor=vendor, by=vendor.user, is_local=True, reason="saya lokal")
+        vendor.refresh_from_db()
+        assert vendor.is_local is False
 
     def test_reject_requires_reason(self, bpbj_client, pending_vendor):
         response = bpbj_client.post(self.url(pending_vendor), {"action": "reject", "reason-reason": " "})
@@ -125,6 +183,32 @@ class TestCurationQueue:
         assert set(response.context["products"]) == {in_food, of_other}
         response = bpbj_client.get(self.url, {"category": food.pk, "vendor": other_vendor.pk})
         assert response.context["products"] == [of_other]
+
+    def test_search_by_product_or_vendor_name_and_sort_newest_first(self, bpbj_client, vendor, other_vendor):
+        other_vendor.business_name = "CV Kopi Arjuno"
+        other_vendor.save(update_fields=["business_name"])
+        apple = submitted(vendor, minutes_ago=60, name="Sari Apel Manalagi")
+        coffee = submitted(other_vendor, minutes_ago=30, name="Kopi Bubuk")
+        newest = submitted(vendor, minutes_ago=1, name="Sari Apel Hijau")
+        assert bpbj_client.get(self.url, {"q": "sari apel"}).context["products"] == [apple, newest]
+        assert bpbj_client.get(self.url, {"q": "arjuno"}).context["products"] == [coffee]
+        response = bpbj_client.get(self.url, {"urut": "baru"})
+        assert response.context["products"] == [newest, coffee, apple]
+        assert "Terbaru di atas." in response.content.decode()
+        response = bpbj_client.get(self.url, {"urut": "ngawur"})
+        assert response.status_code == 200
+        assert response.context["products"] == [apple, coffee, newest]
+
+    def test_each_item_shows_how_long_it_has_waited(self, bpbj_client, vendor):
+        submitted(vendor, minutes_ago=3 * 24 * 60 + 5)
+        html = bpbj_client.get(self.url).content.decode()
+        assert '<td data-label="Menunggu" class="queue-age">3 hari</td>' in html
+
+    def test_page_has_a_select_all_box_for_bulk_approval(self, bpbj_client, vendor):
+        submitted(vendor)
+        html = bpbj_client.get(self.url).content.decode()
+        assert 'data-select-all="ids"' in html
+        assert "Pilih semua produk di halaman ini" in html
 
     def test_query_count_does_not_grow_with_rows(self, bpbj_client, django_assert_max_num_queries):
         for _ in range(18):

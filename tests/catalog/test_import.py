@@ -208,3 +208,35 @@ class TestViews:
 
     def test_unknown_template_format_is_404(self, vendor_client):
         assert vendor_client.get(reverse("catalog:import_template", args=["pdf"])).status_code == 404
+
+
+def test_template_example_is_filed_under_a_snack_category_and_its_numbers_are_numbers(vendor_client, vendor):
+    # Cleaning tools come first, as in the demo where the example used to land there.
+    CategoryFactory(name="Alat Kebersihan", slug="alat-kebersihan")
+    food = CategoryFactory(name="Makanan & Minuman", slug="makanan-minuman")
+    snacks = CategoryFactory(name="Keripik & Camilan", slug="keripik-camilan", parent=food)
+    response = vendor_client.get(reverse("catalog:import_template", args=["xlsx"]))
+    row = [cell for cell in load_workbook(io.BytesIO(response.content))["Produk"][2]]
+    values = dict(zip(importers.HEADERS, row, strict=True))
+    assert values["nama"].value == "Keripik Apel Original 100 g"
+    assert values["kategori"].value == snacks.slug
+    for header in ("harga", "minimal_pesan", "stok", "waktu_kirim_hari", "tkdn"):
+        assert values[header].data_type == "n", header
+        assert isinstance(values[header].value, int), header
+    outcome = services.import_products(
+        vendor=vendor, upload=SimpleUploadedFile("t.xlsx", response.content), by=vendor.user
+    )
+    product = outcome.created[0]
+    assert product.category == snacks and product.price == Decimal("15000") and product.tkdn == Decimal("75")
+
+
+def test_template_without_a_food_category_gives_a_neutral_example(vendor_client, vendor):
+    tools = CategoryFactory(name="Alat Kebersihan", slug="alat-kebersihan")
+    text = vendor_client.get(reverse("catalog:import_template", args=["csv"])).content.decode("utf-8-sig")
+    example = text.splitlines()[1]
+    assert "Keripik" not in example
+    assert example.startswith("Contoh produk Alat Kebersihan,alat-kebersihan,")
+    outcome = services.import_products(
+        vendor=vendor, upload=SimpleUploadedFile("t.csv", text.encode()), by=vendor.user
+    )
+    assert outcome.created[0].category == tools and not outcome.errors

@@ -115,6 +115,7 @@ def test_list_query_count_does_not_grow_with_products(client, category, params):
     client.get(url)  # warm the category cache like any running server
     small = count_list_queries(client, url)
     build_catalogue(25, category)
+    client.get(url)  # new products refresh the cached catalogue totals once (the unfiltered list shows them)
     large = count_list_queries(client, url)
     assert large == small
     assert large <= 8

@@ -171,3 +171,37 @@ def test_period_can_be_added_with_dates_filled_in(admin_client_bpbj, db):
 def test_non_staff_bpbj_cannot_open_the_admin(bpbj_client, db):
     assert bpbj_client.get(PROPOSALS).status_code == 302
     assert ScoringScheme.objects.count() == 0
+
+
+@pytest.mark.parametrize(("local_share_weight", "total"), [(20, 90), (50, 120)])
+def test_weights_not_summing_to_100_are_explained_as_relative_shares(
+    admin_client_bpbj, db, local_share_weight, total
+):
+    scheme = get_active_scheme()
+    url = reverse("admin:opd_scoring_scoringscheme_change", args=[scheme.pk])
+    page = admin_client_bpbj.get(url)
+    assert "Bobot bersifat relatif" in page.content.decode()
+    form = page.context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    data.update({"local_share_weight": local_share_weight, "is_active": "on", "penalty_no_use": "on"})
+    response = admin_client_bpbj.post(url, data, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    scheme.refresh_from_db()
+    assert scheme.total_weight() == total
+    share = str(scheme.weight_shares()["local_share"]).replace(".", ",")
+    assert any(
+        f"Jumlah bobot {total}, bukan 100" in m and f"Belanja lokal terhadap pagu {share}%" in m
+        for m in messages
+    )
+    assert sum(scheme.weight_shares().values()) == pytest.approx(100, abs=0.5)
+
+
+def test_weights_summing_to_100_save_without_a_warning(admin_client_bpbj, db):
+    scheme = get_active_scheme()
+    assert scheme.total_weight() == 100
+    url = reverse("admin:opd_scoring_scoringscheme_change", args=[scheme.pk])
+    form = admin_client_bpbj.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    data.update({"is_active": "on", "penalty_no_use": "on"})
+    response = admin_client_bpbj.post(url, data, follow=True)
+    assert not any("bukan 100" in str(m) for m in response.context["messages"])

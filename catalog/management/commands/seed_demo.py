@@ -72,6 +72,34 @@ OTHER_COMMANDS = (
 class Command(BaseCommand):
     help = "Isi basis data dengan data demo Kota Batu (wilayah, OPD, kategori, penyedia, produk, akun)."
 
+    def seed_red_flag_reviews(self):
+        """Two of this year's red flags already looked at by BPBJ: one under review, one closed with a note."""
+        from django.contrib.auth import get_user_model
+
+        from opendata.redflags import Period, compute_red_flags
+        from opendata.reviews import ReviewError, hit_key, review_red_flag
+
+        manager = get_user_model().objects.filter(username="pengelola").first()
+        if manager is None:
+            return
+        period = Period(timezone.localdate().year)
+        answers = [
+            ("under_review", "Diminta penjelasan ke OPD."),
+            ("not_a_problem", "Sesuai jadwal kegiatan di DPA; tidak perlu tindak lanjut."),
+        ]
+        for hit, (status, note) in zip(compute_red_flags(period), answers, strict=False):
+            try:
+                review_red_flag(
+                    key=hit_key(hit, period),
+                    period=period,
+                    kind=hit.kind,
+                    status=status,
+                    note=note,
+                    by=manager,
+                )
+            except ReviewError:
+                continue
+
     def add_arguments(self, parser):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing if vendors or products exist."
@@ -120,6 +148,7 @@ class Command(BaseCommand):
                 if name in available:
                     self.stdout.write(f"Menjalankan {name} …")
                     call_command(name, stdout=self.stdout, stderr=self.stderr)
+            self.seed_red_flag_reviews()
 
         elapsed = time.monotonic() - started
         self.stdout.write(
