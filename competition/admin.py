@@ -25,6 +25,7 @@ class InvitationInline(ReadOnlyInline):
 class EventInline(ReadOnlyInline):
     model = CompetitionEvent
     fields = ["created_at", "actor", "actor_role", "action", "note"]
+    readonly_fields = fields
 
 
 @admin.register(Competition)

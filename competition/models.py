@@ -205,6 +205,9 @@ class OfferLine(models.Model):
         verbose_name_plural = _("baris penawaran")
         constraints = [models.UniqueConstraint(fields=["offer", "item"], name="offer_line_unique_item")]
 
+    def __str__(self):
+        return f"{self.offer_id}/{self.item_id}: {self.unit_price}"
+
 
 class CompetitionEvent(AppendOnlyModel):
     """Append-only audit trail of a competition: every step, by whom, when.
