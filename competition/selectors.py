@@ -90,3 +90,14 @@ def public_data(competition: Competition) -> dict:
             for o in offers
         ]
     return data
+
+
+def vendor_opportunities(vendor):
+    """Open competitions ``vendor`` is invited to, closing first."""
+    return (
+        Competition.objects.filter(
+            invitations__vendor=vendor, status=CompetitionStatus.OPEN, offer_deadline__gt=timezone.now()
+        )
+        .select_related("opd", "category")
+        .order_by("offer_deadline", "pk")
+    )

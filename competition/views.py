@@ -19,7 +19,7 @@ from procurement import services as orders
 from procurement.models import OPDMember
 
 from . import selectors, services
-from .models import Competition, CompetitionStatus, Invitation, Offer
+from .models import Competition, CompetitionStatus, Offer
 
 ITEM_ROWS = 5
 
@@ -226,11 +226,3 @@ def competition_json(request, pk: int):
     if competition.status == CompetitionStatus.OPEN and timezone.now() >= competition.offer_deadline:
         competition = services.close_if_due(competition)
     return JsonResponse(selectors.public_data(competition))
-
-
-def vendor_invitations(vendor):
-    return (
-        Invitation.objects.filter(vendor=vendor, competition__status=CompetitionStatus.OPEN)
-        .select_related("competition__opd", "competition__category")
-        .order_by("competition__offer_deadline")
-    )

@@ -67,7 +67,10 @@ def test_nobody_sees_an_offers_content_before_the_deadline(
                 assert response.status_code == 200
                 assert SECRET not in response.content.decode()
             offer_pk = sealed.offers.first().pk
-            assert client.get(reverse("admin:competition_offer_change", args=[offer_pk])).status_code in (302, 404)
+            assert client.get(reverse("admin:competition_offer_change", args=[offer_pk])).status_code in (
+                302,
+                404,
+            )
 
 
 def test_a_bidder_sees_only_its_own_offer_before_the_deadline(sealed, bidders):
@@ -82,8 +85,12 @@ def test_after_the_deadline_the_buyer_sees_the_ranking_and_a_bidder_its_rank_and
     sealed, bidders, opd_member, bpbj_user, admin_user
 ):
     with at(DEADLINE.date(), 10, 0, 0):
-        buyer_page = _client(opd_member.user).get(reverse("competition:detail", args=[sealed.pk])).content.decode()
-        loser_page = _client(bidders[1].user).get(reverse("competition:detail", args=[sealed.pk])).content.decode()
+        buyer_page = (
+            _client(opd_member.user).get(reverse("competition:detail", args=[sealed.pk])).content.decode()
+        )
+        loser_page = (
+            _client(bidders[1].user).get(reverse("competition:detail", args=[sealed.pk])).content.decode()
+        )
         admin_list = _client(admin_user).get(reverse("admin:competition_offer_changelist")).content.decode()
     assert "papan-peringkat" in buyer_page and SECRET in buyer_page
     assert "papan-peringkat" not in loser_page
