@@ -9,6 +9,7 @@ Lock order: competition → RUP package (the order services then lock as they al
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -251,7 +252,7 @@ def start_competition(
     if kind not in Competition.Kind.values:
         kind = Competition.Kind.MINI
     competition = Competition.objects.create(
-        number=f"tmp-{timezone.now().timestamp()}-{user.pk}",
+        number=f"tmp-{uuid.uuid4().hex}",
         kind=kind,
         opd=membership.opd,
         buyer=user,

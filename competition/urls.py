@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.competition_detail, name="detail"),
     path("<int:pk>/aksi/<slug:action>/", views.competition_action, name="action"),
     path("<int:pk>/data.json", views.competition_json, name="json"),
+    path("<int:pk>/ocds.json", views.competition_ocds, name="ocds"),
     path("peluang/", views.opportunities, name="opportunities"),
 ]

@@ -226,3 +226,13 @@ def competition_json(request, pk: int):
     if competition.status == CompetitionStatus.OPEN and timezone.now() >= competition.offer_deadline:
         competition = services.close_if_due(competition)
     return JsonResponse(selectors.public_data(competition))
+
+
+def competition_ocds(request, pk: int):
+    """Public OCDS release package of one competition (bids extension); sealed until the deadline."""
+    from . import ocds
+
+    competition = get_object_or_404(Competition.objects.select_related("opd", "category"), pk=pk)
+    if competition.status == CompetitionStatus.OPEN and timezone.now() >= competition.offer_deadline:
+        competition = services.close_if_due(competition)
+    return JsonResponse(ocds.release_package(competition, uri=request.build_absolute_uri()))
