@@ -264,3 +264,26 @@ def test_a_micro_vendor_scale_change_does_not_uninvite(start, bidders):
     bidders[0].scale = BusinessScale.BESAR
     bidders[0].save()
     assert competition.invitations.filter(vendor=bidders[0]).exists()
+
+
+def test_a_request_for_quotation_reaches_vendors_of_the_kecamatan_without_a_matching_product(
+    start, bidders, category
+):
+    from catalog.models import ProductStatus
+    from competition.models import Competition
+    from tests.factories import CategoryFactory
+
+    neighbour = VendorFactory()  # no product at all, registered in the chosen kecamatan
+    drafter = VendorFactory()
+    ProductFactory(vendor=drafter, category=category, status=ProductStatus.DRAFT)
+    elsewhere = VendorFactory()
+    ProductFactory(vendor=elsewhere, category=CategoryFactory())
+    with at(MONDAY):
+        rfq = start(DEADLINE, kind=Competition.Kind.RFQ, kecamatan_id=neighbour.kecamatan_id)
+        mini = start(DEADLINE, hps="1000000")
+    rfq_invited = set(rfq.invitations.values_list("vendor_id", flat=True))
+    assert {neighbour.pk, drafter.pk, *[b.pk for b in bidders]} <= rfq_invited
+    assert elsewhere.pk not in rfq_invited
+    assert rfq.number.startswith("RFQ-")
+    mini_invited = set(mini.invitations.values_list("vendor_id", flat=True))
+    assert neighbour.pk not in mini_invited and drafter.pk not in mini_invited
