@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from ecatalog.admin_utils import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Competition, CompetitionEvent, CompetitionItem, CompetitionRule, Invitation, Offer
+from .models import (
+    Competition,
+    CompetitionEvent,
+    CompetitionItem,
+    CompetitionRule,
+    Invitation,
+    Offer,
+    OfferLine,
+)
 
 
 class ItemInline(ReadOnlyInline):
@@ -38,8 +46,14 @@ class CompetitionAdmin(ReadOnlyAdmin):
     inlines = [ItemInline, InvitationInline, EventInline]
 
 
+class OfferLineInline(ReadOnlyInline):
+    model = OfferLine
+
+
 @admin.register(Offer)
 class OfferAdmin(ReadOnlyAdmin):
+    # Lines only under an offer this admin lists, i.e. after the deadline.
+    inlines = [OfferLineInline]
     list_display = ["competition", "vendor", "rank", "total", "evaluated_total", "tkdn"]
     list_select_related = ["competition", "vendor"]
 

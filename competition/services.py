@@ -336,6 +336,8 @@ def submit_offer(
         raise CompetitionError(_("Anda tidak diundang ke mini-kompetisi ini."))
     if competition.status != CS.OPEN or timezone.now() >= competition.offer_deadline:
         raise CompetitionError(_("Batas penawaran sudah lewat; penawaran tidak dapat dikirim atau diubah."))
+    if not vendor.is_verified:
+        raise CompetitionError(_("Hanya penyedia terverifikasi yang dapat menawar."))
     items = list(competition.items.all())
     products = products or {}
     lines = []

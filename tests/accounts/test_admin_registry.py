@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-PROJECT_APPS = ("accounts", "catalog", "procurement", "opd_scoring", "opendata", "outbox")
+PROJECT_APPS = ("accounts", "catalog", "procurement", "opd_scoring", "opendata", "outbox", "competition")
 
 
 def _project_models():
@@ -56,6 +56,7 @@ def _seed_demo_like_data():
     call_command("compute_red_flags", stdout=out)
     call_command("seed_demo_deadlines", stdout=out)
     call_command("seed_demo_background", stdout=out)
+    call_command("seed_demo_competitions", stdout=out)
     if not Proposal.objects.exists():
         propose_awards_and_penalties(snapshot=ScoreSnapshot.objects.order_by("-pk").first())
     Group.objects.get_or_create(name="BPBJ")

@@ -287,3 +287,14 @@ def test_a_request_for_quotation_reaches_vendors_of_the_kecamatan_without_a_matc
     assert rfq.number.startswith("RFQ-")
     mini_invited = set(mini.invitations.values_list("vendor_id", flat=True))
     assert neighbour.pk not in mini_invited and drafter.pk not in mini_invited
+
+
+def test_a_vendor_suspended_after_the_invitation_cannot_offer(start, bidders):
+    from catalog.models import VendorStatus
+
+    with at(MONDAY):
+        competition = start(DEADLINE)
+        bidders[0].status = VendorStatus.SUSPENDED
+        bidders[0].save()
+        with pytest.raises(services.CompetitionError, match="terverifikasi"):
+            offer(competition, bidders[0], 20000)

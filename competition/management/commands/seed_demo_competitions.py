@@ -54,13 +54,13 @@ class Command(BaseCommand):
             return
         packages = sorted(orders.checkout_packages(buyer.opd), key=lambda p: p.remaining, reverse=True)
         own = Vendor.objects.filter(user__username="penyedia").first()
-        # Categories where at least three verified micro/small vendors have published products.
+        # Categories where several verified micro/small vendors have published products, most first.
         rows = (
             Product.objects.public()
             .filter(vendor_scale__in=UMK_SCALES)
             .values("category_id")
             .annotate(n=Count("vendor_id", distinct=True))
-            .filter(n__gte=3)
+            .filter(n__gte=2)
             .order_by("-n")
         )
         categories = [r["category_id"] for r in rows[:10]]
