@@ -74,6 +74,13 @@ DEADLINE_BAST_DAYS = env.int("DEADLINE_BAST_DAYS", default=5)
 DEADLINE_PAYMENT_DAYS = env.int("DEADLINE_PAYMENT_DAYS", default=10)
 # Reminders go out this many working days before each deadline (and on its last day).
 DEADLINE_REMINDER_DAYS = env.int("DEADLINE_REMINDER_DAYS", default=1)
+# Mini-kompetisi: full working days vendors get to offer, and the winner to confirm before the
+# award passes to the next in rank; the domestic-content preference (TKDN at least MIN percent
+# earns a price preference of TKDN × MAX_PREFERENCE).
+COMPETITION_MIN_OFFER_DAYS = env.int("COMPETITION_MIN_OFFER_DAYS", default=2)
+COMPETITION_CONFIRM_DAYS = env.int("COMPETITION_CONFIRM_DAYS", default=2)
+COMPETITION_TKDN_MIN = env.str("COMPETITION_TKDN_MIN", default="25")
+COMPETITION_TKDN_MAX_PREFERENCE = env.str("COMPETITION_TKDN_MAX_PREFERENCE", default="0.25")
 # Calendar days before a vendor certificate expires on which the vendor is reminded.
 CERTIFICATE_REMINDER_DAYS = [int(d) for d in env.list("CERTIFICATE_REMINDER_DAYS", default=["30", "7"])]
 
@@ -117,6 +124,7 @@ INSTALLED_APPS = [
     "outbox",
     "documents",
     "onboarding",
+    "competition",
 ]
 
 MIDDLEWARE = [
@@ -470,6 +478,8 @@ CELERY_BEAT_SCHEDULE = {
     # Working-day deadlines (auto-cancel, reminders, escalations) and certificate expiry: hourly, so
     # a deadline passed at any hour is acted on within the hour (procurement/deadlines.py).
     "procurement-run-deadlines": {"task": "procurement.run_deadlines", "schedule": crontab(minute=5)},
+    # Mini-kompetisi: close offers at their deadline, pass unconfirmed awards to the next in rank.
+    "competition-run-deadlines": {"task": "competition.run_deadlines", "schedule": crontab(minute="*/5")},
     "opendata-nightly-ocds-bulk": {
         "task": "opendata.tasks.rebuild_all_ocds_bulk_files",
         "schedule": crontab(hour=2, minute=15),

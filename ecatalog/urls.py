@@ -12,6 +12,7 @@ urlpatterns = [
     path("akun/", include(auth_urlpatterns)),
     path("akun/beranda/", include("accounts.urls")),
     path("pengadaan/", include("procurement.urls")),
+    path("mini-kompetisi/", include("competition.urls")),
     path("indeks/", include("opd_scoring.urls")),
     path("data/", include("opendata.urls")),
     path("", include("documents.urls")),

@@ -12,11 +12,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import UMK_SCALES, BusinessScale, Product
 from catalog.money import ZERO, to_rupiah
@@ -86,6 +87,33 @@ def paid_orders_in_year(year: int):
     """The orders whose payment counts as spending of the year (see services.py)."""
     start, end = year_bounds(year)
     return Order.objects.filter(status__in=PAID_STATUSES, paid_at__gte=start, paid_at__lt=end)
+
+
+def spending_by_method(paid) -> list[dict]:
+    """Paid spending by buying method: a direct catalogue order (with or without negotiation), a
+    mini-kompetisi or a request for quotation (an order made from a competition keeps its link)."""
+    from competition.models import Competition
+
+    labels = {
+        "direct": _("Pemesanan langsung katalog"),
+        Competition.Kind.MINI: _("Mini-kompetisi"),
+        Competition.Kind.RFQ: _("Permintaan penawaran"),
+    }
+    rows = {
+        r["method"]: r
+        for r in paid.annotate(method=Coalesce(F("competition__kind"), Value("direct")))
+        .values("method")
+        .annotate(amount=Sum("total"), orders=Count("id"))
+    }
+    return [
+        {
+            "key": key,
+            "label": str(label),
+            "total": to_rupiah(rows.get(key, {}).get("amount")),
+            "orders": rows.get(key, {}).get("orders", 0),
+        }
+        for key, label in labels.items()
+    ]
 
 
 def _pct(num, den) -> Decimal | None:
@@ -323,6 +351,7 @@ def _build_dashboard(year: int) -> dict:
         "opds": totals["opds"],
         "monthly": monthly,
         "by_scale": by_scale,
+        "by_method": spending_by_method(paid),
         "by_kecamatan": by_kecamatan,
         "top_categories": top_categories,
         "top_vendors": top_vendors,

@@ -26,8 +26,10 @@ from .selectors import (
     opd_monthly_spending,
     opd_payment_timeliness,
     opd_score_history,
+    paid_orders_in_year,
     parse_year,
     selectable_years,
+    spending_by_method,
 )
 from .services import component_rows, compute_components, next_steps, period_dates, score_values
 
@@ -55,6 +57,7 @@ def dashboard(request):
             "scale": charts.horizontal_bars(
                 data["by_scale"], title=_("Belanja menurut skala usaha penyedia")
             ),
+            "method": charts.horizontal_bars(data["by_method"], title=_("Belanja menurut metode pembelian")),
             "kecamatan": charts.horizontal_bars(
                 data["by_kecamatan"], title=_("Belanja menurut kecamatan penyedia")
             ),
@@ -159,6 +162,7 @@ def opd_detail(request, code):
             "local_target": local_target,
             "is_current_year": year == current_year(),
             "payment": opd_payment_timeliness(opd, year),
+            "by_method": spending_by_method(paid_orders_in_year(year).filter(opd=opd)),
             "payment_deadline_days": settings.DEADLINE_PAYMENT_DAYS,
         },
     )

@@ -126,7 +126,7 @@ def cart_groups(user) -> list[dict]:
     """The buyer's cart grouped by vendor, with each group's totals (PPN for PKP vendors)."""
     items = list(
         CartItem.objects.filter(user=user)
-        .select_related("product", "product__vendor")
+        .select_related("product", "product__vendor", "product__category")
         .order_by("product__vendor__business_name", "product__vendor_id", "id")
     )
     groups: OrderedDict[int, dict] = OrderedDict()

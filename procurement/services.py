@@ -667,7 +667,7 @@ def checkout(
     # comparison with what the buyer confirmed and the order lines copying it.
     items = list(
         CartItem.objects.filter(user=user)
-        .select_related("product", "product__vendor")
+        .select_related("product", "product__vendor", "product__category")
         .select_for_update(of=("self", "product"))
         .order_by("product_id")
     )
@@ -696,6 +696,25 @@ def checkout(
         except ProcurementError as exc:
             raise CheckoutError(exc.message) from None
         groups[item.product.vendor_id].append(item)
+
+    # Where BPBJ requires a mini-kompetisi (competition.rules), a direct order is refused.
+    from competition.rules import requirements
+
+    required = requirements(
+        [
+            (
+                vendor_id,
+                group,
+                compute_totals(
+                    [(i.product.price, i.quantity) for i in group],
+                    ppn_rate=ppn_rate_for(group[0].product.vendor),
+                ).total,
+            )
+            for vendor_id, group in groups.items()
+        ]
+    )
+    if required:
+        raise CheckoutError(required[0].message)
 
     fiscal_year = current_fiscal_year()
     allowed_packages = {p.pk: p for p in checkout_packages(membership.opd, fiscal_year=fiscal_year)}

@@ -91,7 +91,14 @@ def cart(request):
         return redirect("procurement:cart")
     groups = selectors.cart_groups(request.user)
     grand_total = sum((g["totals"].total for g in groups), 0)
-    return render(request, "procurement/cart.html", {"groups": groups, "grand_total": grand_total})
+    from competition.rules import requirements
+
+    required = requirements([(g["vendor"].pk, g["items"], g["totals"].total) for g in groups])
+    return render(
+        request,
+        "procurement/cart.html",
+        {"groups": groups, "grand_total": grand_total, "competition_required": required},
+    )
 
 
 @orderer_required

@@ -212,7 +212,28 @@ def vendor_sections(vendor, *, cal: Calendar | None = None, today: date | None =
             today=today,
             since="received_at",
         ),
+        _opportunities(vendor),
     ]
+
+
+def _opportunities(vendor) -> Section:
+    """Open mini-kompetisi the vendor is invited to ("Peluang"), closing first."""
+    from competition.selectors import vendor_opportunities
+
+    qs = vendor_opportunities(vendor)
+    rows = list(qs[:LIMIT])
+    items = [
+        Item(
+            f"{c.number} · {c.title}",
+            c.get_absolute_url(),
+            c.offer_deadline,
+            f"{c.opd} · {c.category} · {_('ditutup')} {timezone.localtime(c.offer_deadline):%d-%m-%Y %H:%M}",
+        )
+        for c in rows
+    ]
+    return Section(
+        "opportunities", _("Peluang: undangan mini-kompetisi"), items, qs.count(), reverse("competition:list")
+    )
 
 
 # BPBJ's queues, in display order; each takes no argument and returns a Section.

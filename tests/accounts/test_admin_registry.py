@@ -18,6 +18,7 @@ PROJECT_APPS = (
     "documents",
     "onboarding",
     "leakage",
+    "competition",
 )
 
 
@@ -69,6 +70,7 @@ def _seed_demo_like_data():
     call_command("seed_demo_deadlines", stdout=out)
     call_command("seed_demo_background", stdout=out)
     call_command("seed_demo_documents", stdout=out)
+    call_command("seed_demo_competitions", stdout=out)
     if not Proposal.objects.exists():
         propose_awards_and_penalties(snapshot=ScoreSnapshot.objects.order_by("-pk").first())
     if not RedFlagReview.objects.exists():

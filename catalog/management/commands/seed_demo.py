@@ -62,6 +62,7 @@ OTHER_COMMANDS = (
     "seed_demo_orders",
     "seed_demo_deadlines",
     "seed_demo_realisation",
+    "seed_demo_competitions",
     "compute_opd_scores",
     "compute_red_flags",
     "seed_demo_background",
