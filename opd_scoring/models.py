@@ -113,7 +113,7 @@ class ScoringScheme(models.Model):
     local_share_target = _pct(_("target belanja lokal (% pagu)"), 40)
     umk_share_weight = _weight(10)
     umk_share_target = _pct(_("target belanja UMK (% belanja katalog)"), 60)
-    local_vendors_weight = _weight(10)
+    local_vendors_weight = _weight(5)
     local_vendors_target = models.PositiveSmallIntegerField(
         _("target penyedia lokal berbeda (per tahun)"), default=10
     )
@@ -121,9 +121,9 @@ class ScoringScheme(models.Model):
     umk_vendors_target = models.PositiveSmallIntegerField(
         _("target penyedia mikro/kecil berbeda (per tahun)"), default=8
     )
-    orders_weight = _weight(10)
+    orders_weight = _weight(5)
     orders_target = models.PositiveSmallIntegerField(_("target jumlah pesanan (per tahun)"), default=24)
-    active_days_weight = _weight(10)
+    active_days_weight = _weight(5)
     active_days_target = models.PositiveSmallIntegerField(_("target hari aktif (per tahun)"), default=24)
     payment_days_weight = _weight(10)
     payment_days_target = models.PositiveSmallIntegerField(
