@@ -29,6 +29,14 @@ class Command(BaseCommand):
             .annotate(n_receipts=Count("receipts"))
             .order_by("-n_receipts", "-paid_at")[:DEMO_ORDERS]
         )
+        try:
+            import weasyprint  # noqa: F401
+        except (ImportError, OSError):
+            # A machine without Pango (WeasyPrint's system library) still gets the rest of the demo.
+            self.stdout.write(
+                "WeasyPrint tidak dapat dimuat (pasang libpango-1.0-0 libpangoft2-1.0-0); dokumen PDF demo dilewati."
+            )
+            return
         timings = []
         for order in orders:
             sources = [("sp", order.pk)]
