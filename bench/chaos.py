@@ -1,4 +1,4 @@
-"""Chaos run of issue 5: stop PostgreSQL under checkout load, start it again, check nothing was lost.
+"""Chaos run: stop PostgreSQL under checkout load, start it again, check nothing was lost.
 
     .venv/bin/python bench/chaos.py                  # the real thing: stops PostgreSQL for ~10 s
     .venv/bin/python bench/chaos.py --no-outage      # same load and checks, database left running

@@ -1,4 +1,4 @@
-"""One command for the page benchmarks of issue 5 (see bench/README.md).
+"""One command for the page benchmarks (see bench/README.md).
 
     .venv/bin/python bench/run.py --label "small (50k products)" [--duration 10] [--connections 16]
 

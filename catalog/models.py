@@ -193,7 +193,7 @@ class Vendor(models.Model):
         indexes = [
             # BPBJ verification queue: pending vendors, oldest first.
             models.Index(fields=["status", "created_at"], name="vendor_status_created_idx"),
-            # Public list's "skala usaha" filter (verified vendors of a scale; issue 5).
+            # Public list's "skala usaha" filter (verified vendors of a scale).
             models.Index(fields=["status", "scale"], name="vendor_status_scale_idx"),
         ]
 
@@ -468,7 +468,7 @@ class Product(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     # Copies of the vendor's status (verified or not), scale and kecamatan, so the public list,
-    # search and filters never join the vendor table (issue 5). Kept by catalog.services:
+    # search and filters never join the vendor table. Kept by catalog.services:
     # every vendor status, scale or kecamatan change updates its products in the same transaction.
     vendor_public = models.BooleanField(_("penyedia terverifikasi"), default=False, editable=False)
     vendor_scale = models.CharField(
@@ -517,7 +517,7 @@ class Product(models.Model):
             models.Index(fields=["status", "submitted_at"], name="product_status_submitted_idx"),
             # Minimum-TKDN filter.
             models.Index(fields=["status", "tkdn"], name="product_status_tkdn_idx"),
-            # Public list (issue 5): newest / price order of tayang products, whole catalogue and
+            # Public list: newest / price order of tayang products, whole catalogue and
             # one category; the id breaks ties so an ordered index scan can stop after one page.
             models.Index(
                 fields=["-published_at", "-id"],

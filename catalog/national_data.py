@@ -1,4 +1,4 @@
-"""Word lists, COPY helpers and invariant checks for ``manage.py seed_national`` (issue 5).
+"""Word lists, COPY helpers and invariant checks for ``manage.py seed_national``.
 
 Everything here is deterministic: names are built from the word lists below with a
 seeded ``random.Random``; nothing reads the clock or the network.

@@ -1,4 +1,4 @@
-"""Cached HTML fragments of the public catalogue pages (issue 5).
+"""Cached HTML fragments of the public catalogue pages.
 
 Rendering a catalogue page costs more than its queries on a 2-core box, so the parts every
 visitor sees alike (product grid and filters, the body of a product page, a vendor's grid,

@@ -1,7 +1,7 @@
-"""Pagination for public lists that may hold a million rows (issue 5).
+"""Pagination for public lists that may hold a million rows.
 
 Django's ``Paginator`` runs an exact ``COUNT(*)`` on every page: 40–120 ms over a
-million products (FACTS.md). ``CappedPaginator`` counts at most ``count_cap + 1``
+million products (measured on PostgreSQL 15, 2 cores). ``CappedPaginator`` counts at most ``count_cap + 1``
 rows (``SELECT COUNT(*) FROM (… LIMIT cap+1)``, which stops early) and shows
 "1.000+" beyond it; pages keep their numbers (``?page=50``), so links and
 filters in the URL keep working. Past the cap the number of pages is unknown:

@@ -3,7 +3,7 @@
 PostgreSQL's ``indonesian`` configuration stems well but has no stopword list,
 and ``websearch_to_tsquery`` only understands the English ``or``. So the query
 is rewritten first: ``atau`` → ``or``, ``tanpa``/``bukan`` → ``-``, common
-Indonesian function words dropped (see FACTS.md).
+Indonesian function words dropped (the configuration would index "yang, dan, di, untuk").
 
 Ranking is done over a capped candidate set: ``SearchRank`` over every match of
 a common word costs ~150 ms at 1M rows.

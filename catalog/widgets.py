@@ -2,7 +2,7 @@
 
 ``QuickSelect`` renders its ``<option>`` list in Python instead of one template per
 option: the filter panel's kecamatan list (300 options at national size) took ~40 ms
-per catalogue page with Django's template-rendered ``Select`` (issue 5). The escaped
+per catalogue page with Django's template-rendered ``Select``. The escaped
 options of a choice list are built once and reused (they only change with the list).
 """
 

@@ -1,4 +1,4 @@
-"""Benchmark-only view (issue 5): routed only when ``settings.BENCH_VIEWS`` is true.
+"""Benchmark-only view: routed only when ``settings.BENCH_VIEWS`` is true.
 
 ``bare`` renders the site's ``base.html`` for an anonymous visitor without any
 database query: the throughput ceiling bench/run.py compares every page against.

@@ -1,4 +1,4 @@
-"""Read-replica routing (issue 5, docs/DEPLOY.md).
+"""Read-replica routing (docs/DEPLOY.md).
 
 Reads go to the ``replica`` alias only when all of these hold:
 

@@ -1,4 +1,4 @@
-"""Project-wide middleware and error pages (issue 5).
+"""Project-wide middleware and error pages.
 
 Error pages never touch the database or the session: they are rendered from
 ``templates/<code>.html`` (extending the database-free ``error_base.html``)

@@ -114,7 +114,7 @@ INSTALLED_APPS = [
     # Swagger UI's files, served from our own static files (no CDN).
     "drf_spectacular_sidecar",
     "corsheaders",
-    "axes",  # login throttling (issue 5)
+    "axes",  # login throttling
     "accounts",
     "catalog",
     "procurement",
@@ -131,12 +131,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # CORS headers for the open data under /data/ (before anything that may answer early).
     "corsheaders.middleware.CorsMiddleware",
-    # Issue 5: Content-Security-Policy header on every response.
+    # Content-Security-Policy header on every response.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Issue 5: a lost database answers a friendly 503 instead of a traceback.
+    # A lost database answers a friendly 503 instead of a traceback.
     "ecatalog.middleware.DatabaseUnavailableMiddleware",
-    # Issue 5: public GET pages read from the replica when one is configured.
+    # Public GET pages read from the replica when one is configured.
     "ecatalog.middleware.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ecatalog.middleware.IndonesianByDefaultMiddleware",
@@ -148,7 +148,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Sets the trusted-device cookie after a successful login (ecatalog/security.py).
     "ecatalog.security.LoginDeviceCookieMiddleware",
-    # Issue 5: turns a locked-out login into the lockout page; must come last.
+    # Turns a locked-out login into the lockout page; must come last.
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -194,7 +194,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite ignores select_for_update; IMMEDIATE transactions serialise writers
-    # instead of failing with "database is locked" (see FACTS.md).
+    # instead of failing with "database is locked" (27 of 30 threads hit it with the default mode).
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 else:
@@ -202,7 +202,7 @@ else:
     # A restarted PostgreSQL would otherwise cost each worker one 500.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
-# Issue 5: an optional read replica (docs/DEPLOY.md). ecatalog.db_router sends the public
+# An optional read replica (docs/DEPLOY.md). ecatalog.db_router sends the public
 # catalogue's and dashboard's GET reads there; without DATABASE_REPLICA_URL all goes to default.
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
@@ -217,7 +217,7 @@ REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://ecatalog")}
-# Issue 5: rendered fragments of the public catalogue pages (catalog/page_cache.py), keyed by a
+# Rendered fragments of the public catalogue pages (catalog/page_cache.py), keyed by a
 # catalogue version kept in the cache. Invalidation reaches every gunicorn worker only through a
 # shared cache (Redis), so with the per-process local-memory cache the default is 0 (off).
 CATALOG_FRAGMENT_TIMEOUT = env.int(
@@ -226,7 +226,7 @@ CATALOG_FRAGMENT_TIMEOUT = env.int(
 )
 
 AUTH_USER_MODEL = "accounts.User"
-# Issue 5: django-axes checks every login for lock-out before the model backend authenticates.
+# Django-axes checks every login for lock-out before the model backend authenticates.
 AUTHENTICATION_BACKENDS = [
     "ecatalog.security.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -294,7 +294,7 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-# Issue 5: on in production so `check --deploy` is clean; the header alone submits nothing.
+# On in production so `check --deploy` is clean; the header alone submits nothing.
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -302,7 +302,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# Issue 5: login throttling (django-axes). A government office sits behind one NAT, so lock
+# Login throttling (django-axes). A government office sits behind one NAT, so lock
 # a username *from one address* (not the whole address) and let the lock expire by itself.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -334,7 +334,7 @@ REGISTRATION_DRAFT_DAYS = env.int("REGISTRATION_DRAFT_DAYS", default=60)
 PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
 PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=3600)
 
-# Issue 5: Content-Security-Policy (django-csp 4). Everything is served from this site: no CDN,
+# Content-Security-Policy (django-csp 4). Everything is served from this site: no CDN,
 # no inline script or style. Media on S3 adds its origin through CSP_MEDIA_ORIGIN.
 CSP_MEDIA_ORIGIN = env("CSP_MEDIA_ORIGIN", default="")
 CONTENT_SECURITY_POLICY = {
@@ -405,7 +405,7 @@ CORS_EXPOSE_HEADERS = [
 ]
 CORS_PREFLIGHT_MAX_AGE = 86400
 
-# Issue 5: bench/run.py serves a database-free page (the throughput ceiling) at /bench/polos/.
+# Bench/run.py serves a database-free page (the throughput ceiling) at /bench/polos/.
 BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)
 
 LOGGING = {

@@ -26,12 +26,12 @@ if settings.SERVE_MEDIA:
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
 if settings.BENCH_VIEWS:
-    # Issue 5: the database-free ceiling page for bench/run.py; never routed unless BENCH_VIEWS=1.
+    # The database-free ceiling page for bench/run.py; never routed unless BENCH_VIEWS=1.
     from ecatalog import bench_views
 
     urlpatterns.insert(0, path("bench/polos/", bench_views.bare, name="bench_bare"))
 
-# Issue 5: error pages rendered without the database or session (a DB outage answers 503).
+# Error pages rendered without the database or session (a DB outage answers 503).
 handler403 = middleware.permission_denied
 handler404 = middleware.page_not_found
 handler500 = middleware.server_error

@@ -1,4 +1,4 @@
-"""Capped pagination of the public lists (issue 5): no exact COUNT over a million rows."""
+"""Capped pagination of the public lists: no exact COUNT over a million rows."""
 
 import functools
 

@@ -1,4 +1,4 @@
-"""The vendor's status, scale and kecamatan copied onto its products (issue 5, round 3).
+"""The vendor's status, scale and kecamatan copied onto its products.
 
 The public catalogue reads ``Product.vendor_public`` / ``vendor_scale`` / ``vendor_kecamatan``
 instead of joining the vendor table, so these copies must agree with the vendor after every

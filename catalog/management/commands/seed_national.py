@@ -1,4 +1,4 @@
-"""Load a deterministic national-size data set into PostgreSQL with COPY (issue 5).
+"""Load a deterministic national-size data set into PostgreSQL with COPY.
 
     python manage.py seed_national --reset                      # 1M products, 2M order lines
     python manage.py seed_national --reset --products 50000 --vendors 2500 --opds 25 --order-lines 100000
